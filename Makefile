@@ -46,7 +46,7 @@ ALL_LIBS := $(LIB_SENSOR) $(LIB_CORR) $(LIB_SIM) $(LIB_COMMON)
 PROGRAMS := $(if $(wildcard sensors/main.c),$(BUILD)/denwatch-sensor) \
 	    $(if $(wildcard correlator/main.c),$(BUILD)/denwatch-correlator) \
 	    $(if $(wildcard tools/sim/main.c),$(BUILD)/denwatch-sim) \
-	    $(BUILD)/denwatch-genconf
+	    $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -93,8 +93,10 @@ $(BUILD)/denwatch-correlator: $(call obj,correlator/main.c) $(LIB_CORR) $(LIB_CO
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/denwatch-sim: $(call obj,tools/sim/main.c) $(LIB_SIM) $(LIB_COMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/denwatch-genconf: $(call obj,tools/genconf.c) $(LIB_COMMON)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+# Small helper programs (tools/*.c): config generator, benchmark read loop...
+$(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(ALL_LIBS) $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
@@ -127,8 +129,8 @@ demo: deps all
 	@tools/demo.sh $(BUILD)
 
 # Regenerates config/denwatch.conf from the key tables.
-config: $(BUILD)/denwatch-genconf
-	$(BUILD)/denwatch-genconf > config/denwatch.conf
+config: $(BUILD)/tools/genconf
+	$(BUILD)/tools/genconf > config/denwatch.conf
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

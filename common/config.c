@@ -397,9 +397,17 @@ void dw_config_write(FILE *f, const struct dw_config *c)
 	const char *section = "";
 	for (size_t i = 0; i < c->n; i++) {
 		const struct dw_key_def *k = c->defs[i];
+		/* Simulator knobs default to the chosen preset's values, so the file
+		 * shows them commented out: uncommenting one pins it for every preset. */
+		bool preset_knob = strcmp(k->section, "sim") == 0;
 		if (strcmp(k->section, section) != 0) {
 			section = k->section;
 			fprintf(f, "\n[%s]\n", section);
+			if (preset_knob)
+				write_wrapped_comment(
+					f, "Simulator knobs: each preset (--preset) sets its own "
+					   "values; a key set here or with --set overrides the "
+					   "preset.");
 		}
 		fprintf(f, "\n");
 		write_wrapped_comment(f, k->help);
@@ -417,7 +425,7 @@ void dw_config_write(FILE *f, const struct dw_config *c)
 		case DW_KEY_STRING:
 			break;
 		}
-		fprintf(f, "%s = %s\n", k->name, c->v[i].text);
+		fprintf(f, "%s%s = %s\n", preset_knob ? "; " : "", k->name, c->v[i].text);
 	}
 	if (c == &defaults)
 		dw_config_free(&defaults);

@@ -1,7 +1,7 @@
 # test_config_file.sh: the committed config/denwatch.conf is what the key tables
 # generate, so every key is documented in place and none is stale.
 . "$DW_ROOT/tests/lib.sh"
-"$DW_BUILD/denwatch-genconf" >"$TMP/gen.conf"
+"$DW_BUILD/tools/genconf" >"$TMP/gen.conf"
 if cmp -s "$TMP/gen.conf" "$DW_ROOT/config/denwatch.conf"; then
 	ok "config/denwatch.conf matches the key tables"
 else
