@@ -617,7 +617,19 @@ static void normal_act(struct engine *e, struct sub *s, uint64_t t)
 	const struct sim_params *p = e->p;
 	double total = p->calls_per_day + p->sms_per_day + p->data_per_day;
 	double u = rng_unit(&e->rng) * total;
-	if (u < p->calls_per_day + p->sms_per_day && s->ncontacts) {
+	if (u < p->calls_per_day + p->sms_per_day && !s->ncontacts) {
+		/* Passers-by: anyone, on this network or not. */
+		struct sub *b = NULL;
+		uint64_t number = 8613900000000ULL + rng_below(&e->rng, 100000000);
+		if (p->subscribers && rng_chance(&e->rng, p->onnet_share))
+			b = &e->w->subs[rng_below(&e->rng, p->subscribers)];
+		if (u < p->calls_per_day)
+			call(e, t, s, b, number, pick_outcome(e, p->answer_rate, p->busy_rate),
+			     call_duration(e, p->call_median_s, p->call_sigma, 3, 3 * 3600),
+			     8 + 30 * rng_unit(&e->rng));
+		else
+			send_sms(e, t, s, b, number, texts[rng_below(&e->rng, 8)]);
+	} else if (u < p->calls_per_day + p->sms_per_day) {
 		/* Favour the first contacts: the minimum of two uniform picks. */
 		uint32_t i = (uint32_t)rng_below(&e->rng, s->ncontacts);
 		uint32_t j = (uint32_t)rng_below(&e->rng, s->ncontacts);

@@ -25,11 +25,11 @@ static const struct preset_value tiny[] = {
 static const struct preset_value city[] = { { NULL, NULL } }; /* the key defaults */
 
 static const struct preset_value metro[] = {
-	{ "grid_rows", "30" },      { "grid_cols", "30" },    { "pcscfs", "16" },
-	{ "mmes", "8" },            { "subscribers", "110000" }, { "dens", "12" },
-	{ "den_gateways", "3" },    { "cc_agents", "60" },    { "cc_customers", "2000" },
-	{ "m2m_devices", "400" },   { "hub_passers", "15000" }, { "spacing_m", "500" },
-	{ NULL, NULL },
+	{ "grid_rows", "24" },      { "grid_cols", "24" },      { "pcscfs", "12" },
+	{ "mmes", "6" },            { "subscribers", "50000" }, { "data_per_day", "10" },
+	{ "dens", "8" },            { "den_gateways", "3" },    { "cc_agents", "40" },
+	{ "cc_customers", "1500" }, { "m2m_devices", "300" },   { "hub_passers", "8000" },
+	{ "spacing_m", "500" },     { NULL, NULL },
 };
 
 const char *const sim_presets[] = { "tiny", "city", "metro", NULL };

@@ -73,8 +73,7 @@ uint16_t inet_checksum(const uint8_t *p, size_t n, uint32_t sum);
 /* ---- text building for SIP (sip_enc.c) ---- */
 static inline char *put_mem(char *p, const void *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		p[i] = ((const char *)s)[i];
+	__builtin_memcpy(p, s, n);
 	return p + n;
 }
 #define PUT_LIT(p, lit) ((p) = put_mem((p), (lit), sizeof(lit) - 1))

@@ -119,12 +119,9 @@ static size_t sdp(char *out, const struct sip_party *x, uint64_t sess, uint16_t 
 	PUT_LIT(p, "\r\nt=0 0\r\nm=audio ");
 	p = put_u64(p, port);
 	PUT_LIT(p, " RTP/AVP 104 102\r\n"
-		   "b=AS:49\r\n"
 		   "a=rtpmap:104 AMR-WB/16000/1\r\n"
-		   "a=fmtp:104 mode-change-capability=2;max-red=0\r\n"
 		   "a=rtpmap:102 telephone-event/16000\r\n"
 		   "a=ptime:20\r\n"
-		   "a=maxptime:240\r\n"
 		   "a=sendrecv\r\n");
 	return (size_t)(p - out);
 }
@@ -331,10 +328,7 @@ size_t sip_call_msg(char *out, const struct sip_leg *l, enum sip_call_msg m, boo
 			p = pani(p, ue);
 			*pani_of = ue;
 		}
-		PUT_LIT(p, "Accept-Contact: *;" ICSI "\r\n"
-			   "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, MESSAGE, INFO\r\n"
-			   "Supported: timer, 100rel\r\n"
-			   "Session-Expires: 1800\r\n");
+		PUT_LIT(p, "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, MESSAGE\r\n");
 	} else if (l->term && (m == CM_180 || m == CM_200_INVITE || m == CM_486)) {
 		p = pani(p, ue); /* the callee's cell */
 		*pani_of = ue;
@@ -342,8 +336,6 @@ size_t sip_call_msg(char *out, const struct sip_leg *l, enum sip_call_msg m, boo
 		p = pani(p, ue);
 		*pani_of = ue;
 	}
-	if (m == CM_200_INVITE)
-		PUT_LIT(p, "Session-Expires: 1800;refresher=uac\r\nRequire: timer\r\n");
 	if (body_len) {
 		PUT_LIT(p, "Content-Type: application/sdp\r\n");
 		p = content_length(p, body_len);
@@ -363,7 +355,7 @@ size_t sip_register(char *out, const struct sip_party *x, uint64_t id)
 	p = via_ue(p, x->ue_ip, id * 4);
 	PUT_LIT(p, "Max-Forwards: 69\r\nPath: <sip:term@");
 	p = pcscf_host(p, x->pcscf);
-	PUT_LIT(p, ":5060;lr>\r\nRequire: path\r\nSupported: path, gruu\r\n"
+	PUT_LIT(p, ":5060;lr>\r\nRequire: path\r\nSupported: path\r\n"
 		   "P-Visited-Network-ID: \"" D "\"\r\nFrom: <sip:");
 	p = put_u64(p, x->imsi);
 	PUT_LIT(p, "@" D ">;tag=");
@@ -389,9 +381,7 @@ size_t sip_register(char *out, const struct sip_party *x, uint64_t id)
 	PUT_LIT(p, "\", response=\"");
 	p = put_hex(p, mix64(id * 4 + 7), 16);
 	p = put_hex(p, mix64(id * 4 + 8), 16);
-	PUT_LIT(p, "\", algorithm=AKAv1-MD5, qop=auth-int, nc=00000001, cnonce=\"");
-	p = put_hex(p, mix64(id * 4 + 9), 16);
-	PUT_LIT(p, "\"\r\n");
+	PUT_LIT(p, "\", algorithm=AKAv1-MD5\r\n");
 	p = pani(p, x);
 	PUT_LIT(p, "Expires: 600000\r\n");
 	return (size_t)(content_length(p, 0) - out);
@@ -424,7 +414,7 @@ size_t sip_register_ok(char *out, const struct sip_party *x, uint64_t id)
 	p = impu_sip(p, x->number);
 	PUT_LIT(p, ">, <tel:+");
 	p = put_u64(p, x->number);
-	PUT_LIT(p, ">\r\nP-Charging-Function-Addresses: ccf=\"ccf1." D "\"\r\n");
+	PUT_LIT(p, ">\r\n");
 	return (size_t)(content_length(p, 0) - out);
 }
 
