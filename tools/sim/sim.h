@@ -5,6 +5,7 @@
 #ifndef DW_SIM_H
 #define DW_SIM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,9 +53,20 @@ static inline uint64_t mix64(uint64_t x)
 
 /* ---- pcap writer with Ethernet/IPv4/UDP framing (pcapw.c) ---- */
 struct pcapw {
-	FILE *f;
-	uint8_t *buf;
+	int fd;
+	bool direct; /* opened with O_DIRECT: writes in aligned blocks */
+	uint8_t *buf; /* the buffer being filled: bufs[cur] */
+	uint8_t *bufs[2];
+	int cur;
 	size_t len, cap;
+	uint64_t written; /* bytes of the file so far */
+	/* The writer thread and the buffer it is writing. */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const uint8_t *pending;
+	size_t pending_len;
+	bool busy, stop;
 	uint64_t packets, bytes;
 	uint16_t ip_id;
 	int err; /* errno of the first failed write */
