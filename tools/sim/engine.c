@@ -492,10 +492,13 @@ static void on_call(struct engine *e, struct ev *v)
 	if (pani_of)
 		mark_cell(e, cell_of_eci(pani_of->eci));
 	if (st->m == CM_INVITE) {
-		if (st->term)
+		if (st->term) {
 			c->b->calls_in++;
-		else
+			c->b->seen = 1;
+		} else {
 			c->a->calls_out++;
+			c->a->seen = 1;
+		}
 	}
 	if (++c->i < c->n)
 		schedule(e, c->s[c->i].t, EV_CALL, c, 0);
@@ -576,6 +579,7 @@ static void on_sms(struct engine *e, struct ev *v)
 		} else {
 			m->b->sms_in++;
 		}
+		ue->seen = 1;
 	} else {
 		n = sip_sms_202(buf, mo, &x, SMSC_NUMBER, id);
 		up = !mo;
@@ -712,9 +716,18 @@ static void on_move(struct engine *e, struct ev *v)
 	schedule(e, next, EV_MOVE, s, 0);
 }
 
+/* Phones were registered before the capture began: they are reachable at once,
+ * and their re-registrations fall at random phases of the interval (a burst of
+ * REGISTERs at the start would look like the lock-step power-on of a den). */
+static uint64_t first_refresh(struct engine *e, struct sub *s)
+{
+	s->registered = 1;
+	return e->start_us + (uint64_t)(rng_unit(&e->rng) * e->p->reg_interval_s * US);
+}
+
 static void start_normal(struct engine *e, struct sub *s)
 {
-	uint64_t t = e->start_us + (uint64_t)(rng_unit(&e->rng) * 600 * US);
+	uint64_t t = e->start_us + (uint64_t)(rng_unit(&e->rng) * 60 * US);
 	int h = local_hour(e->start_us);
 	if (s->work_cell != s->home_cell && h >= 9 && h < 17) {
 		s->cur_cell = s->work_cell;
@@ -726,8 +739,8 @@ static void start_normal(struct engine *e, struct sub *s)
 	} else {
 		schedule(e, t + (uint64_t)(rng_exp(&e->rng, 5 * 3600) * US), EV_MOVE, s, 0);
 	}
-	schedule(e, t, EV_REG, s, 0);
-	schedule(e, next_time(e, t + 5 * US, act_rate(e, s), true), EV_ACT, s, 0);
+	schedule(e, first_refresh(e, s), EV_REG, s, 0);
+	schedule(e, next_time(e, t, act_rate(e, s), true), EV_ACT, s, 0);
 }
 
 /* Call-centre agents work 08:00-21:00: outbound calls to repeat customers (EV_ACT)
@@ -908,7 +921,7 @@ static void seed_jobs(struct engine *e)
 			break;
 		case ROLE_CALL_CENTRE: {
 			uint64_t t = e->start_us + (uint64_t)(rng_unit(&e->rng) * 300 * US);
-			schedule(e, t, EV_REG, s, 0);
+			schedule(e, first_refresh(e, s), EV_REG, s, 0);
 			schedule(e, t + ms(e, 60000, 600000), EV_ACT, s, 0);
 			schedule(e, t + ms(e, 60000, 900000), EV_CC_IN, s, 0);
 			break;
