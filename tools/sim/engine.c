@@ -346,13 +346,24 @@ static void on_gtp_resp(struct engine *e, struct ev *v)
 	gtp_send(e, v->obj, v->t, (uint8_t)(v->arg >> 24), v->arg & 0xffffff);
 }
 
+/* A bijection of 32-bit numbers: distinct sessions get distinct, random-looking
+ * TEIDs, so the sensor's TEID -> IMSI table never sees two live sessions collide. */
+static uint32_t perm32(uint32_t x)
+{
+	x *= 0x9e3779b1u;
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	return x ? x : 0xfffffffeu;
+}
+
 static void session_open(struct engine *e, struct sub *s, uint64_t t, double seconds)
 {
 	if (s->has_session)
 		return;
 	s->sess_no = (uint32_t)e->sess_no++;
-	s->sess_mme_teid = (uint32_t)mix64(e->sess_no * 4) | 1;
-	s->sess_sgw_teid = (uint32_t)mix64(e->sess_no * 4 + 1) | 1;
+	s->sess_mme_teid = perm32(s->sess_no * 2);
+	s->sess_sgw_teid = perm32(s->sess_no * 2 + 1);
 	s->has_session = 1;
 	s->data_sessions++;
 	gtp_request(e, s, t, 32);
