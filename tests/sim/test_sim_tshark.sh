@@ -128,3 +128,30 @@ check_eq "cells.csv header" "cgi,site_id,lat,lon,azimuth,address" "$(head -1 "$O
 check_eq "cells.csv: three sectors per site" "$(jq '.stats.cells' "$T")" "$(tail -n +2 "$OUT/cells.csv" | wc -l)"
 check_eq "den and negative sites are in cells.csv" "" \
 	"$(jq -r '.dens[].site_id, .negatives[].site_id' "$T" | while read -r s; do grep -q ",$s," "$OUT/cells.csv" || echo "$s"; done)"
+
+# Behaviours the truth promises, per role.
+role_sum() { jq "[.subscribers[] | select(.role == \"$1\") | .$2] | add // 0" "$T"; }
+check_eq "den SIMs receive no calls" 0 "$(role_sum den calls_in)"
+check_eq "den SIMs receive no SMS" 0 "$(role_sum den sms_in)"
+check "den SIMs call" test "$(role_sum den calls_out)" -gt 0
+check "call-centre agents take calls (two-way)" test "$(role_sum call_centre calls_in)" -gt 0
+check "call-centre agents make calls" test "$(role_sum call_centre calls_out)" -gt 0
+check_eq "M2M modems make no calls or SMS" 0 \
+	"$(jq '[.subscribers[] | select(.role == "m2m") | .calls_out + .calls_in + .sms_out + .sms_in] | add' "$T")"
+check "M2M modems open data sessions" test "$(role_sum m2m data_sessions)" -gt 0
+check "passers-by call" test "$(role_sum hub calls_out)" -gt 0
+check_eq "each passer-by opens a data session" 0 \
+	"$(jq '[.subscribers[] | select(.role == "hub" and .data_sessions == 0)] | length' "$T")"
+check "SIM rotation: an IMEI carries several den IMSIs" jqe \
+	'[.subscribers[] | select(.role == "den") | .imeis[]] | group_by(.) | map(length) | max > 1' "$T"
+check "IMEI changing: a den SIM used several IMEIs" jqe \
+	'[.subscribers[] | select(.role == "den") | .imeis | length] | max > 1' "$T"
+check "gateway IMEIs share the gateway's TAC" jqe \
+	'[.dens[].gateways[] | .tac as $t | .imeis[] | startswith($t)] | all' "$T"
+check "gateway ports: 4 to 32" jqe '[.dens[].gateways[].ports] | (min >= 4 and max <= 32)' "$T"
+mbr=$(tshark -n -r "$OUT/s11.pcap" -Y 'gtpv2.message_type == 34' -T fields -e gtpv2.teid 2>/dev/null | wc -l)
+check "subscribers move: Modify Bearer Requests" test "$mbr" -gt 0
+check_eq "Modify Bearer and Delete Session Requests carry no IMSI" 0 \
+	"$(tshark -n -r "$OUT/s11.pcap" -Y '(gtpv2.message_type == 34 || gtpv2.message_type == 36) && e212.imsi' 2>/dev/null | wc -l)"
+check "some calls are answered, some cancelled, some busy" test \
+	"$(tshark -n -r "$OUT/ims.pcap" -Y 'sip.Method == "CANCEL" || sip.Status-Code == 486 || sip.Method == "BYE"' -T fields -e sip.CSeq.method 2>/dev/null | sort -u | wc -l)" -eq 3
