@@ -129,6 +129,11 @@ int params_read(struct sim_params *p, const struct dw_config *c, char *err, size
 	p->hub_passers = (uint32_t)I("hub_passers");
 	p->hub_dwell_s = F("hub_dwell_s");
 
+	if (p->city[strcspn(p->city, ",\"\r\n")] != '\0') {
+		snprintf(err, errlen, "sim.city: '%s' may not hold commas, quotes or line breaks "
+				      "(it goes into cells.csv)", p->city);
+		return -1;
+	}
 	if (p->den_ports_min > p->den_ports_max) {
 		snprintf(err, errlen, "sim.den_ports_min (%u) is above sim.den_ports_max (%u)",
 			 p->den_ports_min, p->den_ports_max);
