@@ -164,6 +164,17 @@ int params_read(struct sim_params *p, const struct dw_config *c, char *err, size
 			 p->grid_rows * p->grid_cols, specials);
 		return -1;
 	}
+	/* SIMs the run may create; UE addresses come from 10.128.0.0/9. */
+	double rotations = p->den_hours * 3600.0 / p->den_rotation_s + 2;
+	double sims = (double)p->subscribers + (double)p->dens * p->den_gateways * p->den_ports_max * rotations +
+		      p->cc_agents + p->m2m_devices + p->hub_passers;
+	if (sims > 8000000) {
+		snprintf(err, errlen,
+			 "the scenario needs %.0f SIMs (subscribers, den SIMs over all rotations, "
+			 "agents, modems, passers-by); at most 8000000",
+			 sims);
+		return -1;
+	}
 	if ((uint64_t)p->grid_rows * p->grid_cols > 200000) {
 		snprintf(err, errlen, "the grid has more than 200000 sites");
 		return -1;
