@@ -46,7 +46,13 @@ static void write_all(struct pcapw *w, const uint8_t *p, size_t n)
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
-			w->err = errno;
+			/* Some file systems accept O_DIRECT at open and refuse it on
+			 * write: go on through the page cache. */
+			int e = errno, fl = fcntl(w->fd, F_GETFL);
+			if (e == EINVAL && fl >= 0 && (fl & O_DIRECT) &&
+			    fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) == 0)
+				continue;
+			w->err = e;
 			return;
 		}
 		p += k;
