@@ -912,7 +912,10 @@ static void on_rotate(struct engine *e, struct ev *v)
 	if (v->t >= den_end)
 		return;
 	bool first = pt->sub < 0;
-	if (!first && rng_chance(&e->rng, e->p->den_imei_change)) {
+	/* A SIM keeps at most SUB_MAX_IMEIS IMEIs, so truth lists every one of them:
+	 * past that the port rotates its SIM instead. */
+	if (!first && w->subs[pt->sub].nimei < SUB_MAX_IMEIS &&
+	    rng_chance(&e->rng, e->p->den_imei_change)) {
 		/* The gateway's IMEI is edited: same SIM, new IMEI of the same TAC. */
 		pt->imei = w->gws[pt->gateway].tac * 1000000ULL + pt->serial_next++;
 		struct sub *s = &w->subs[pt->sub];

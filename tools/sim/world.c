@@ -44,7 +44,7 @@ void sub_add_imei(struct sub *s, uint64_t imei)
 			return;
 		}
 	if (s->nimei == SUB_MAX_IMEIS)
-		s->nimei--; /* drop the oldest but keep the list bounded */
+		s->nimei--; /* cannot happen: engine.c rotates the SIM first */
 	memmove(s->imei + 1, s->imei, s->nimei * sizeof s->imei[0]);
 	s->imei[0] = imei;
 	s->nimei++;
