@@ -36,7 +36,7 @@ static const char usage_text[] =
     "  --preset NAME    tiny   tests: a 4x4 grid, 150 phones, two dens, each hard\n"
     "                          negative; well under 50k packets\n"
     "                   city   the demo: a 12x12 grid, 10k phones, three dens; about\n"
-    "                          2.4 million packets (1.5 GB) in seconds\n"
+    "                          2.2 million packets (1.4 GB) in seconds\n"
     "                   metro  benchmarks: a 24x24 grid, 50k phones, eight dens;\n"
     "                          11 million packets (7 GB), over 1 M packets/s\n"
     "  --out DIR        folder for the four files\n"
