@@ -194,6 +194,8 @@ static bool add_range(struct dg *d, uint32_t s, uint32_t e)
 		i++;
 	}
 	out[n++] = m;
+	if (n > MAX_RANGES)
+		return false;
 	while (i < d->nr) {
 		if (n >= MAX_RANGES)
 			return false;
