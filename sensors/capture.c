@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "denwatch/log.h"
+#include "pcapng.h"
 
 enum { LIVE_TIMEOUT_MS = 200, PCAP_FILE_HEADER = 24, PCAP_RECORD_HEADER = 16 };
 
@@ -59,6 +60,27 @@ static void warn_linktype(const char *what, int linktype)
 			 linktype);
 }
 
+/* libpcap refuses some valid pcapng files (interfaces with different link types
+ * or snapshot lengths): read those with our own reader, past the frames that
+ * libpcap delivered already. */
+static int pcapng_fallback(const char *path, FILE *fp, uint64_t delivered, const char *why,
+			   dw_frame_fn fn, void *arg, volatile sig_atomic_t *stop,
+			   struct dw_capture_stats *st)
+{
+	LOG_INFO("capture", "%s: libpcap: %s; using the built-in pcapng reader", path, why);
+	struct dw_pcapng_result r;
+	int x = dw_pcapng_read(fp, delivered, fn, arg, stop, &st->frames, &r);
+	if (x < 0)
+		return DW_EXIT_FAIL;
+	if (x == 0)
+		return DW_EXIT_OK;
+	dw_error("%s: truncated or corrupt capture at byte %lld, after %" PRIu64
+		 " frames: %s; the rest of this file is skipped",
+		 path, r.bad_offset, st->frames, r.why);
+	st->files_incomplete++;
+	return DW_EXIT_INCOMPLETE;
+}
+
 /* One file. Returns DW_EXIT_OK, DW_EXIT_INCOMPLETE, or DW_EXIT_FAIL to stop. */
 static int read_file(const char *path, const struct dw_capture_opts *o, dw_frame_fn fn,
 		     void *arg, volatile sig_atomic_t *stop, struct dw_capture_stats *st,
@@ -78,6 +100,12 @@ static int read_file(const char *path, const struct dw_capture_opts *o, dw_frame
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO,
 							      errbuf);
+	if (!p && pcapng) {
+		int rc = pcapng_fallback(path, fp, 0, errbuf, fn, arg, stop, st);
+		fclose(fp);
+		st->files_read++;
+		return rc;
+	}
 	if (!p) {
 		fclose(fp);
 		dw_error("%s: not a capture file that can be read (at byte 0): %s", path,
@@ -93,6 +121,7 @@ static int read_file(const char *path, const struct dw_capture_opts *o, dw_frame
 	warn_linktype(path, linktype);
 	long long offset = PCAP_FILE_HEADER; /* classic pcap: start of the next record */
 	int rc = DW_EXIT_OK;
+	uint64_t delivered = 0;
 	for (;;) {
 		if (*stop)
 			break;
@@ -106,13 +135,14 @@ static int read_file(const char *path, const struct dw_capture_opts *o, dw_frame
 				break;
 			}
 			offset += PCAP_RECORD_HEADER + (long long)h->caplen;
+			delivered++;
 			continue;
 		}
 		if (r == PCAP_ERROR_BREAK)
 			break; /* end of file */
 		if (pcapng) {
-			long pos = ftell(fp);
-			offset = pos >= 0 ? pos : -1;
+			rc = pcapng_fallback(path, fp, delivered, pcap_geterr(p), fn, arg, stop, st);
+			break;
 		}
 		dw_error("%s: truncated or corrupt capture at byte %lld, after %" PRIu64
 			 " frames: %s; the rest of this file is skipped",
