@@ -4,6 +4,7 @@
  * where it breaks. Live capture uses pcap_create with immediate mode and a short
  * timeout, so a stop request is seen quickly. */
 #include <errno.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -242,10 +243,24 @@ int dw_capture_live(const char *iface, const struct dw_capture_opts *o, dw_frame
 	struct live_ctx lc = { .fn = fn, .arg = arg, .linktype = pcap_datalink(p), .st = st, .p = p };
 	warn_linktype(iface, lc.linktype);
 	LOG_INFO("capture", "capturing on %s", iface);
+	/* Non-blocking reads after our own poll with a timeout: a signal or the
+	 * timeout returns control here, whatever libpcap's own timeout does. */
+	int fd = pcap_get_selectable_fd(p);
+	if (fd < 0 || pcap_setnonblock(p, 1, errbuf) != 0) {
+		dw_error("%s: cannot poll the capture: %s", iface, fd < 0 ? "no descriptor" : errbuf);
+		pcap_close(p);
+		return DW_EXIT_FAIL;
+	}
 	int rc = DW_EXIT_OK;
 	while (!*stop && !lc.failed) {
-		int n = pcap_dispatch(p, -1, live_packet, (u_char *)&lc);
-		if (n == PCAP_ERROR) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, LIVE_TIMEOUT_MS);
+		if (pr < 0 && errno != EINTR) {
+			dw_error("%s: poll: %s", iface, strerror(errno));
+			rc = DW_EXIT_FAIL;
+			break;
+		}
+		if (pr > 0 && pcap_dispatch(p, -1, live_packet, (u_char *)&lc) == PCAP_ERROR) {
 			dw_error("%s: capture failed: %s", iface, pcap_geterr(p));
 			rc = DW_EXIT_FAIL;
 			break;
@@ -253,6 +268,9 @@ int dw_capture_live(const char *iface, const struct dw_capture_opts *o, dw_frame
 		if (idle)
 			idle(arg, now_us());
 	}
+	/* What the kernel holds already belongs to the capture. */
+	while (!lc.failed && pcap_dispatch(p, -1, live_packet, (u_char *)&lc) > 0)
+		;
 	if (lc.failed)
 		rc = DW_EXIT_FAIL;
 	struct pcap_stat ps;

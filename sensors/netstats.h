@@ -48,7 +48,7 @@
 	X(sctp_packets)        /* SCTP packets decoded */                                \
 	X(sctp_malformed)      /* bad common header or chunk length */                   \
 	X(sctp_chunks)         /* chunks seen */                                         \
-	X(sctp_data_chunks)    /* DATA chunks handed on */                               \
+	X(sctp_data_chunks)    /* DATA chunks (whole or fragments of a message) */                               \
 	X(sctp_fragments)      /* DATA chunks that are part of a fragmented message */   \
 	X(sctp_reassembled)    /* fragmented user messages completed */                  \
 	X(sctp_frag_dropped)   /* fragmented user messages given up on */                \

@@ -136,7 +136,6 @@ static void fragment(struct dw_sctp *s, struct dw_packet *pkt, uint8_t flags, ui
 	if (flags & FLAG_E) {
 		pkt->sctp_ppid = m->ppid;
 		s->st->sctp_reassembled++;
-		s->st->sctp_data_chunks++;
 		s->deliver(s->arg, pkt, m->buf, m->len);
 		part_reset(s, m, false);
 	}
@@ -183,6 +182,7 @@ void dw_sctp_packet(struct dw_sctp *s, struct dw_packet *pkt, const uint8_t *p, 
 			s->st->sctp_malformed++;
 			continue;
 		}
+		s->st->sctp_data_chunks++;
 		if ((flags & (FLAG_B | FLAG_E)) != (FLAG_B | FLAG_E)) {
 			fragment(s, pkt, flags, tsn, sid, ppid, &chunk);
 			continue;
@@ -190,7 +190,6 @@ void dw_sctp_packet(struct dw_sctp *s, struct dw_packet *pkt, const uint8_t *p, 
 		struct slice data;
 		cur_take(&chunk, cur_left(&chunk), &data);
 		pkt->sctp_ppid = ppid;
-		s->st->sctp_data_chunks++;
 		s->deliver(s->arg, pkt, data.p, data.len);
 	}
 }
