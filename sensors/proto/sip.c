@@ -430,11 +430,24 @@ static bool only_whitespace(const uint8_t *p, size_t len)
 	return true;
 }
 
+/* Does the payload try to be SIP (an upper-case method or "SIP/" first)? Other
+ * payloads on a SIP port (keep-alives such as "hello", RTP) are not SIP at all
+ * and count as unsupported, not malformed. */
+static bool claims_sip(const uint8_t *p, size_t len)
+{
+	if (sip_msg_probe(p, len))
+		return true;
+	size_t i = 0;
+	while (i < len && i < 32 && ((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '-'))
+		i++;
+	return i >= 3 && i < len && (p[i] == ' ' || p[i] == '/');
+}
+
 static enum dw_parse_result sip_parse(struct dw_pipeline *pl, const struct dw_packet *pkt,
 				      const uint8_t *p, size_t len)
 {
-	if (only_whitespace(p, len))
-		return DW_PARSE_UNSUPPORTED; /* keep-alive */
+	if (only_whitespace(p, len) || !claims_sip(p, len))
+		return DW_PARSE_UNSUPPORTED; /* keep-alive or not SIP */
 	struct sip_msg m;
 	if (sip_msg_parse(&m, p, len) != SIP_OK)
 		return DW_PARSE_MALFORMED;

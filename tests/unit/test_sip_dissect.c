@@ -334,7 +334,10 @@ static void parse_results(void **state)
 			 DW_PARSE_UNSUPPORTED);
 	assert_int_equal(feed_str("\r\n\r\n", 1), DW_PARSE_UNSUPPORTED);
 	assert_int_equal(feed_str("INVITE sip:a@b SIP/2.0\r\nCall-ID: o\r\n", 1), DW_PARSE_MALFORMED);
-	assert_int_equal(feed("\x00\x01\x02", 3, 1), DW_PARSE_MALFORMED);
+	assert_int_equal(feed("\x00\x01\x02", 3, 1), DW_PARSE_UNSUPPORTED); /* not SIP at all */
+	assert_int_equal(feed_str("hello", 1), DW_PARSE_UNSUPPORTED);
+	assert_int_equal(feed_str("INVITE  SIP/2.0\r\n\r\n", 1), DW_PARSE_MALFORMED);
+	assert_int_equal(feed_str("SIP/2.0 2000 OK\r\n\r\n", 1), DW_PARSE_MALFORMED);
 	assert_int_equal(feed("", 0, 1), DW_PARSE_UNSUPPORTED);
 	assert_int_equal(s->n, 0);
 	/* registration of the descriptor */
