@@ -230,6 +230,7 @@ static void on_invite(struct sip_call_table *t, const struct dw_packet *pkt, con
 		caller_number(m, w.msisdn);
 		dialled_number(m, w.peer);
 		sip_msg_cell(m, w.cell);
+		sip_instance_imei(m, w.imei); /* a UE-side INVITE's Contact may name it */
 	}
 	sip_calls_input(t, &cm);
 }
@@ -323,6 +324,7 @@ static enum dw_parse_result on_message(struct sip_call_table *t, const struct dw
 		cm.dir = DW_DIR_MO;
 		caller_number(m, w.msisdn);
 		sip_msg_cell(m, w.cell);
+		sip_instance_imei(m, w.imei);
 	} else if (rp.mti == SMS_RP_DATA_N_MS && rp.tp == SMS_TP_DELIVER) {
 		cm.dir = DW_DIR_MT;
 		called_number(m, w.msisdn);

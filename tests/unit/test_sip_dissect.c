@@ -146,6 +146,7 @@ static void sctp_rejected_call(void **state)
 	"P-Access-Network-Info: 3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=4600112340012345\r\n"       \
 	"From: <sip:+8613800000001@ims.mnc001.mcc460.3gppnetwork.org>;tag=f1\r\n"                \
 	"To: <tel:+8613800000002>\r\n"                                                           \
+	"Contact: <sip:[2001:db8::5]:5060>;+sip.instance=\"<urn:gsma:imei:86123400-000101-0>\"\r\n" \
 	"Call-ID: orig-1@pcscf\r\n"                                                              \
 	"CSeq: 1 INVITE\r\n"                                                                     \
 	"Content-Length: 0\r\n\r\n"
@@ -181,7 +182,9 @@ static void ims_legs(void **state)
 	assert_string_equal(s->ev[0].msisdn, "8613800000001");
 	assert_string_equal(s->ev[0].peer, "8613800000002");
 	assert_string_equal(s->ev[0].cell, "460-01-4660-74565");
+	assert_string_equal(s->ev[0].imei, "86123400000101");
 	assert_int_equal(s->ev[1].dir, DW_DIR_MT);
+	assert_string_equal(s->ev[1].imei, "");
 	assert_string_equal(s->ev[1].msisdn, "8613800000002");
 	assert_string_equal(s->ev[1].peer, "8613800000001");
 	assert_string_equal(s->ev[1].cell, ""); /* the caller's PANI is not the callee's */
