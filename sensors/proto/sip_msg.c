@@ -34,12 +34,13 @@ static int hexval(uint8_t c)
 	return -1;
 }
 
-/* RFC 3261 25.1 token characters. */
+/* RFC 3261 25.1 token characters: alphanumerics and -.!%*_+`'~ */
 static bool is_token(uint8_t c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
-		return true;
-	return c && strchr("-.!%*_+`'~", c) != NULL;
+	static const uint32_t bits[8] = {
+		0x00000000, 0x03ff6ca2, 0x87fffffe, 0x47ffffff, 0, 0, 0, 0,
+	};
+	return (bits[c >> 5] >> (c & 31)) & 1u;
 }
 
 static struct slice trim(struct slice s)
@@ -100,42 +101,43 @@ static size_t find_char(struct slice s, size_t from, char c)
 
 struct name_entry {
 	const char *name;
+	uint8_t len;
 	char compact;
 	int id;
 };
 
+#define NAME(s, c, id) { s, sizeof s - 1, c, id }
 static const struct name_entry header_names[] = {
-	{ "via", 'v', SIP_H_VIA },
-	{ "from", 'f', SIP_H_FROM },
-	{ "to", 't', SIP_H_TO },
-	{ "call-id", 'i', SIP_H_CALL_ID },
-	{ "cseq", 0, SIP_H_CSEQ },
-	{ "contact", 'm', SIP_H_CONTACT },
-	{ "content-type", 'c', SIP_H_CONTENT_TYPE },
-	{ "content-length", 'l', SIP_H_CONTENT_LENGTH },
-	{ "route", 0, SIP_H_ROUTE },
-	{ "expires", 0, SIP_H_EXPIRES },
-	{ "authorization", 0, SIP_H_AUTHORIZATION },
-	{ "p-asserted-identity", 0, SIP_H_PAI },
-	{ "p-preferred-identity", 0, SIP_H_PPI },
-	{ "p-called-party-id", 0, SIP_H_PCPID },
-	{ "p-associated-uri", 0, SIP_H_PAU },
-	{ "p-access-network-info", 0, SIP_H_PANI },
+	NAME("via", 'v', SIP_H_VIA),
+	NAME("from", 'f', SIP_H_FROM),
+	NAME("to", 't', SIP_H_TO),
+	NAME("call-id", 'i', SIP_H_CALL_ID),
+	NAME("cseq", 0, SIP_H_CSEQ),
+	NAME("contact", 'm', SIP_H_CONTACT),
+	NAME("content-type", 'c', SIP_H_CONTENT_TYPE),
+	NAME("content-length", 'l', SIP_H_CONTENT_LENGTH),
+	NAME("route", 0, SIP_H_ROUTE),
+	NAME("expires", 0, SIP_H_EXPIRES),
+	NAME("authorization", 0, SIP_H_AUTHORIZATION),
+	NAME("p-asserted-identity", 0, SIP_H_PAI),
+	NAME("p-preferred-identity", 0, SIP_H_PPI),
+	NAME("p-called-party-id", 0, SIP_H_PCPID),
+	NAME("p-associated-uri", 0, SIP_H_PAU),
+	NAME("p-access-network-info", 0, SIP_H_PANI),
 };
 
 enum sip_hdr_id sip_hdr_lookup(const uint8_t *name, size_t len)
 {
 	size_t n = sizeof header_names / sizeof header_names[0];
-	if (len == 1) {
-		char c = lower((char)name[0]);
-		for (size_t i = 0; i < n; i++)
-			if (header_names[i].compact == c)
-				return (enum sip_hdr_id)header_names[i].id;
+	if (len == 0)
 		return SIP_H_OTHER;
+	char first = lower((char)name[0]);
+	for (size_t i = 0; i < n; i++) {
+		const struct name_entry *e = &header_names[i];
+		if (len == 1 ? e->compact == first
+			     : (e->len == len && e->name[0] == first && mem_ieq(name, e->name, len)))
+			return (enum sip_hdr_id)e->id;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (strlen(header_names[i].name) == len && mem_ieq(name, header_names[i].name, len))
-			return (enum sip_hdr_id)header_names[i].id;
 	return SIP_H_OTHER;
 }
 
