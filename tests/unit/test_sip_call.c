@@ -206,6 +206,33 @@ static void eviction_when_full(void **state)
 	sip_calls_free(t);
 }
 
+static void many_open_calls(void **state)
+{
+	(void)state;
+	struct sink s = { 0 };
+	struct sip_call_table *t = sip_calls_new(100000, 7200, collect, &s);
+	char id[32];
+	for (int i = 0; i < 20000; i++) {
+		snprintf(id, sizeof id, "%d@host", i);
+		struct sip_call_msg m = { .kind = SIP_CALL_INVITE, .ts_us = 1000 * SEC + i, .call_id = id,
+					  .cseq = 1, .dir = DW_DIR_MO, .msisdn = "1", .peer = "2" };
+		sip_calls_input(t, &m);
+	}
+	struct sip_call_stats st;
+	sip_calls_stats(t, &st);
+	assert_int_equal(st.active, 20000);
+	assert_int_equal(st.evicted, 0);
+	assert_int_equal(s.n, 20000);
+	/* every one is still found after the table grew */
+	for (int i = 0; i < 20000; i += 997) {
+		snprintf(id, sizeof id, "%d@host", i);
+		int before = s.n;
+		in(t, SIP_CALL_ANSWER, 1001, id, 1, DW_DIR_NONE, NULL, NULL, NULL);
+		assert_int_equal(s.n, before + 1);
+	}
+	sip_calls_free(t);
+}
+
 static void register_pairing(void **state)
 {
 	(void)state;
@@ -298,6 +325,7 @@ int main(void)
 		cmocka_unit_test(both_legs_one_call_id),
 		cmocka_unit_test(timeouts_in_packet_time),
 		cmocka_unit_test(eviction_when_full),
+		cmocka_unit_test(many_open_calls),
 		cmocka_unit_test(register_pairing),
 		cmocka_unit_test(sms_dedup),
 		cmocka_unit_test(long_call_id_and_flush),
