@@ -597,6 +597,8 @@ static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl, const struct dw_
 		enum dw_parse_result r = gtpv2_decode(p + off, len - off, &m);
 		if (r == DW_PARSE_MALFORMED)
 			return DW_PARSE_MALFORMED;
+		if (k > 0 && m.version != 2)
+			return DW_PARSE_MALFORMED; /* a piggybacked message is GTPv2 */
 		if (r == DW_PARSE_UNSUPPORTED && m.version == 1) {
 			st->v1++;
 			return DW_PARSE_UNSUPPORTED;
