@@ -184,7 +184,8 @@ int dw_summary_from_json(const json_t *j, struct dw_summary *s, char *err, size_
 			json_t *h = json_array_get(sk, i);
 			const char *t = json_string_value(h);
 			char *end;
-			if (!t || json_string_length(h) != 16)
+			if (!t || json_string_length(h) != 16 ||
+			    strspn(t, "0123456789abcdefABCDEF") != 16)
 				return bad(err, errlen, "contact_sketch", "not 16 hex digits");
 			s->contact_sketch[i] = strtoull(t, &end, 16);
 			if (*end)
