@@ -246,7 +246,7 @@ static void session_table_bounded(void **state)
 {
 	(void)state;
 	struct ctx c;
-	char h[256], imsi[17];
+	char h[256], imsi[40];
 	ctx_open(&c, "sensor.max_sessions=16");
 	for (uint32_t k = 0; k < 20; k++) {
 		/* IMSI 4600100000000kk as TBCD */

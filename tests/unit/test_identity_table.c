@@ -147,7 +147,7 @@ static void eviction_least_recently_seen(void **state)
 	struct dw_cells *c = dw_cells_new(100);
 	struct dw_ident *t = dw_ident_new(16, c);
 	uint32_t cell;
-	char imsi[16], msisdn[16];
+	char imsi[40], msisdn[24];
 	for (int i = 0; i < 16; i++) {
 		snprintf(imsi, sizeof imsi, "4600100000%05d", i);
 		snprintf(msisdn, sizeof msisdn, "86138%08d", i);

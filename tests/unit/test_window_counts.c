@@ -279,7 +279,7 @@ static void bounds_and_order(void **state)
 	(void)state;
 	struct fx f;
 	fx_open(&f, 300, 60, 10);
-	char cell[16], imei[16];
+	char cell[40], imei[40];
 	struct dw_event ev;
 	for (int i = 0; i < 10; i++) {
 		memset(&ev, 0, sizeof ev);
@@ -328,7 +328,7 @@ static void max_open_forces_close(void **state)
 	struct dw_window_opts o = { .seconds = 60, .grace_s = 3600, .short_call_s = 20,
 				    .seq_max_step = 10, .max_open = 4 };
 	f.w = dw_windows_new(&o, f.cells, collect, &f.sink);
-	char imsi[16];
+	char imsi[40];
 	for (int i = 0; i < 10; i++) {
 		snprintf(imsi, sizeof imsi, "4600100000000%02d", i);
 		add(&f, S(T0 + 60 * i), DW_EV_REGISTER, DW_DIR_NONE, imsi, "", "", "");
