@@ -154,6 +154,12 @@ struct dw_proto_stats *dw_pipeline_stats(struct dw_pipeline *pl, enum dw_proto p
 	return &pl->stats[p];
 }
 
+static void stat(FILE *f, const char *name, unsigned long long v)
+{
+	fprintf(f, "%s %llu\n", name, v);
+}
+
+/* One "name value" per line, as the capture layer prints its counters. */
 void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f)
 {
 	for (int p = 0; p < DW_PROTO_COUNT; p++) {
@@ -163,36 +169,39 @@ void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f)
 	}
 	struct dw_ident_stats is;
 	dw_ident_get_stats(pl->ident, &is);
-	fprintf(f,
-		"identity: subscribers=%llu peak=%llu capacity=%llu evictions=%llu "
-		"bindings=%llu rebindings=%llu untracked_long_ids=%llu\n",
-		(unsigned long long)is.tracked, (unsigned long long)is.peak,
-		(unsigned long long)is.capacity, (unsigned long long)is.evictions,
-		(unsigned long long)is.bindings, (unsigned long long)is.rebindings,
-		(unsigned long long)is.unpackable);
-	fprintf(f, "cells: interned=%u dropped=%llu\n", dw_cells_count(pl->cells),
-		(unsigned long long)dw_cells_dropped(pl->cells));
+	stat(f, "identity.subscribers", is.tracked);
+	stat(f, "identity.subscribers_peak", is.peak);
+	stat(f, "identity.capacity", is.capacity);
+	stat(f, "identity.evictions", is.evictions);
+	stat(f, "identity.bindings", is.bindings);
+	stat(f, "identity.rebindings", is.rebindings);
+	stat(f, "identity.untracked_long_ids", is.unpackable);
+	stat(f, "identity.cells", dw_cells_count(pl->cells));
+	stat(f, "identity.cells_dropped", dw_cells_dropped(pl->cells));
 	size_t table_bytes = is.bytes + dw_cells_bytes(pl->cells);
 	if (pl->win) {
 		struct dw_window_stats ws;
 		dw_windows_get_stats(pl->win, &ws);
-		fprintf(f,
-			"windows: open=%llu peak_open=%llu emitted=%llu merged=%llu late=%llu "
-			"forced_closes=%llu no_subscriber=%llu estimated=%llu\n",
-			(unsigned long long)ws.open, (unsigned long long)ws.peak_open,
-			(unsigned long long)ws.emitted, (unsigned long long)ws.merged,
-			(unsigned long long)ws.late, (unsigned long long)ws.forced,
-			(unsigned long long)ws.no_subscriber, (unsigned long long)ws.estimated);
+		stat(f, "windows.open", ws.open);
+		stat(f, "windows.open_peak", ws.peak_open);
+		stat(f, "windows.emitted", ws.emitted);
+		stat(f, "windows.merged", ws.merged);
+		stat(f, "windows.late", ws.late);
+		stat(f, "windows.forced_closes", ws.forced);
+		stat(f, "windows.no_subscriber", ws.no_subscriber);
+		stat(f, "windows.estimated", ws.estimated);
 		table_bytes += ws.bytes;
 	}
+	/* bytes per tracked subscriber: the tables' own accounting (identity, cells,
+	 * window pool at its peak size) and, for the whole process, peak RSS over the
+	 * most subscribers tracked at once */
 	struct rusage ru;
-	long max_rss_kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+	unsigned long long rss = getrusage(RUSAGE_SELF, &ru) == 0 ? (unsigned long long)ru.ru_maxrss * 1024 : 0;
 	unsigned long long subs = is.peak ? is.peak : 1;
-	fprintf(f,
-		"memory: peak_rss_kb=%ld table_bytes=%zu bytes_per_subscriber=%llu "
-		"rss_bytes_per_subscriber=%llu\n",
-		max_rss_kb, table_bytes, (unsigned long long)(table_bytes / subs),
-		(unsigned long long)((unsigned long long)max_rss_kb * 1024 / subs));
+	stat(f, "memory.peak_rss_bytes", rss);
+	stat(f, "memory.table_bytes", table_bytes);
+	stat(f, "memory.table_bytes_per_subscriber", table_bytes / subs);
+	stat(f, "memory.rss_bytes_per_subscriber", rss / subs);
 }
 
 void dw_pipeline_free(struct dw_pipeline *pl)

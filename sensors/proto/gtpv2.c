@@ -410,15 +410,16 @@ static void state_free(void *p)
 static void state_print(const void *p, FILE *f)
 {
 	const struct gtpv2_state *st = p;
-	fprintf(f,
-		"gtpv2: sessions=%llu peak=%llu capacity=%u evictions=%llu piggybacked=%llu "
-		"unmatched_responses=%llu unattributed=%llu depth_skipped=%llu bad_ids=%llu "
-		"gtpv1=%llu\n",
-		(unsigned long long)st->tracked, (unsigned long long)st->peak, st->max,
-		(unsigned long long)st->evictions, (unsigned long long)st->piggybacked,
-		(unsigned long long)st->unmatched, (unsigned long long)st->unattributed,
-		(unsigned long long)st->depth_skipped, (unsigned long long)st->bad_values,
-		(unsigned long long)st->v1);
+	fprintf(f, "gtpv2.sessions %llu\n", (unsigned long long)st->tracked);
+	fprintf(f, "gtpv2.sessions_peak %llu\n", (unsigned long long)st->peak);
+	fprintf(f, "gtpv2.sessions_capacity %u\n", st->max);
+	fprintf(f, "gtpv2.session_evictions %llu\n", (unsigned long long)st->evictions);
+	fprintf(f, "gtpv2.piggybacked %llu\n", (unsigned long long)st->piggybacked);
+	fprintf(f, "gtpv2.unmatched_responses %llu\n", (unsigned long long)st->unmatched);
+	fprintf(f, "gtpv2.unattributed %llu\n", (unsigned long long)st->unattributed);
+	fprintf(f, "gtpv2.depth_skipped %llu\n", (unsigned long long)st->depth_skipped);
+	fprintf(f, "gtpv2.bad_ids %llu\n", (unsigned long long)st->bad_values);
+	fprintf(f, "gtpv2.gtpv1 %llu\n", (unsigned long long)st->v1);
 }
 
 static const struct dw_proto_state_ops state_ops = {
@@ -599,6 +600,8 @@ static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl, const struct dw_
 			return DW_PARSE_MALFORMED;
 		if (k > 0 && m.version != 2)
 			return DW_PARSE_MALFORMED; /* a piggybacked message is GTPv2 */
+		if (k > 0)
+			st->piggybacked++;
 		if (r == DW_PARSE_UNSUPPORTED && m.version == 1) {
 			st->v1++;
 			return DW_PARSE_UNSUPPORTED;
@@ -612,7 +615,6 @@ static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl, const struct dw_
 		off += m.total;
 		if (k == GTPV2_MAX_PIGGYBACK || off >= len)
 			return DW_PARSE_MALFORMED; /* the P flag promises a message that is not there */
-		st->piggybacked++;
 	}
 	return res;
 }

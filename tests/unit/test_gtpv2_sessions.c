@@ -143,8 +143,8 @@ static void magma_s11_attributed(void **state)
 	}
 	/* the session is forgotten after Delete Session Response */
 	char *stats = ctx_stats(&c);
-	assert_non_null(strstr(stats, "gtpv2: sessions=0 "));
-	assert_non_null(strstr(stats, "unmatched_responses=0 "));
+	assert_non_null(strstr(stats, "gtpv2.sessions 0\n"));
+	assert_non_null(strstr(stats, "gtpv2.unmatched_responses 0\n"));
 	free(stats);
 	json_decref(ev);
 	ctx_close(&c);
@@ -235,8 +235,8 @@ static void teid_attribution_and_location(void **state)
 	assert_string_equal(str(ev, 3, "imsi"), "460010000000012");
 	assert_string_equal(str(ev, 4, "kind"), "session");
 	char *stats = ctx_stats(&c);
-	assert_non_null(strstr(stats, "unmatched_responses=1 "));
-	assert_non_null(strstr(stats, "unattributed=1 "));
+	assert_non_null(strstr(stats, "gtpv2.unmatched_responses 1\n"));
+	assert_non_null(strstr(stats, "gtpv2.unattributed 1\n"));
 	free(stats);
 	json_decref(ev);
 	ctx_close(&c);
@@ -255,8 +255,8 @@ static void session_table_bounded(void **state)
 		assert_int_equal(feed(&c, h), DW_PARSE_OK);
 	}
 	char *stats = ctx_stats(&c);
-	assert_non_null(strstr(stats, "gtpv2: sessions=16 "));
-	assert_non_null(strstr(stats, "evictions=4 "));
+	assert_non_null(strstr(stats, "gtpv2.sessions 16\n"));
+	assert_non_null(strstr(stats, "gtpv2.session_evictions 4\n"));
 	free(stats);
 	/* the oldest sessions were evicted: their responses are unmatched */
 	csresp_hex(h, 100, 0x1000, 0x9000);
@@ -264,7 +264,7 @@ static void session_table_bounded(void **state)
 	csresp_hex(h, 119, 0x1000 + 19, 0x9019);
 	feed(&c, h);
 	stats = ctx_stats(&c);
-	assert_non_null(strstr(stats, "unmatched_responses=1 "));
+	assert_non_null(strstr(stats, "gtpv2.unmatched_responses 1\n"));
 	free(stats);
 	json_t *ev = ctx_events(&c);
 	assert_int_equal(json_array_size(ev), 20);
@@ -292,7 +292,7 @@ static void piggyback_and_lies(void **state)
 	/* plain Echo: unsupported */
 	assert_int_equal(feed(&c, "40010009003039000300010011"), DW_PARSE_UNSUPPORTED);
 	char *stats = ctx_stats(&c);
-	assert_non_null(strstr(stats, "piggybacked="));
+	assert_non_null(strstr(stats, "gtpv2.piggybacked 1\n"));
 	free(stats);
 	json_t *ev = ctx_events(&c);
 	assert_int_equal(json_array_size(ev), 0);

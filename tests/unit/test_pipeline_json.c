@@ -87,8 +87,8 @@ static char *run(enum dw_output mode, dw_summary_sink sink, void *arg)
 	FILE *sf = open_memstream(&stats, &slen);
 	dw_pipeline_print_stats(pl, sf);
 	fclose(sf);
-	assert_non_null(strstr(stats, "identity: subscribers=2 "));
-	assert_non_null(strstr(stats, "bytes_per_subscriber="));
+	assert_non_null(strstr(stats, "identity.subscribers 2\n"));
+	assert_non_null(strstr(stats, "memory.table_bytes_per_subscriber "));
 	free(stats);
 	dw_pipeline_free(pl);
 	fclose(out);
