@@ -642,6 +642,15 @@ int dw_windows_add(struct dw_windows *w, const struct dw_event *ev, uint32_t cel
 	}
 	if (new_binding && imsi && msisdn && merge_binding(w, imsi, msisdn) < 0)
 		return -1;
+	/* A late event (packet time already went past it, as when a second capture
+	 * file starts earlier than the first ended) runs its own clock: windows
+	 * before it plus the grace are closed, so late windows do not pile up. */
+	if (w->now_s != INT64_MIN && ev->ts_us < w->now_s * 1000000) {
+		while (w->n_gens > 0 &&
+		       ev->ts_us > (w->gens[0].start + w->o.seconds + w->o.grace_s) * 1000000)
+			if (close_gen(w, 0) < 0)
+				return -1;
+	}
 	int64_t start = floor_div(floor_div(ev->ts_us, 1000000), w->o.seconds) * w->o.seconds;
 	uint32_t i = win_get(w, imsi, msisdn, start);
 	if (i == NIL)
