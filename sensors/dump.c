@@ -1,6 +1,8 @@
 /* dump.c: JSON Lines output of events and summaries (see dump.h). */
 #include "dump.h"
 
+#include <stdlib.h>
+
 #include "denwatch/summary_json.h"
 
 static const char *dir_name(enum dw_direction d)
@@ -72,11 +74,28 @@ static int dump(FILE *f, json_t *j)
 {
 	if (!j)
 		return -1;
-	int rc = json_dumpf(j, f, JSON_COMPACT | JSON_REAL_PRECISION(16));
+	/* one fwrite per line: json_dumpf would write piece by piece */
+	const size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(16);
+	char stack[4096];
+	char *buf = stack;
+	size_t n = json_dumpb(j, stack, sizeof stack - 1, flags);
+	if (n >= sizeof stack - 1) {
+		buf = malloc(n + 1);
+		if (buf)
+			n = json_dumpb(j, buf, n, flags);
+	}
 	json_decref(j);
-	if (rc < 0 || fputc('\n', f) == EOF)
-		return -1;
-	return 0;
+	int rc = 0;
+	if (!buf || n == 0) {
+		rc = -1;
+	} else {
+		buf[n] = '\n';
+		if (fwrite(buf, 1, n + 1, f) != n + 1)
+			rc = -1;
+	}
+	if (buf != stack)
+		free(buf);
+	return rc;
 }
 
 int dw_dump_event(FILE *f, const struct dw_event *ev)

@@ -233,14 +233,17 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
 
 #define NIL UINT32_MAX
 
+/* 40 bytes: the subscriber is kept by IMSI (or MSISDN when the request had no
+ * IMSI); the identity table completes the rest of the event. */
 struct sess {
 	uint32_t teid;
-	uint32_t peer; /* the other side's TEID of the same session, 0 if not yet known */
-	uint64_t imsi, msisdn, imei; /* packed digits */
-	uint32_t seq;                /* of the Create Session Request still unanswered */
-	uint32_t cell_hash;          /* last cell named by a ULI, 0 none */
-	uint32_t prev, next;         /* least-recently-seen list */
-	uint8_t pending;             /* a Create Session Response is awaited */
+	uint32_t peer;      /* the other side's TEID of the same session, 0 if not yet known */
+	uint64_t who;       /* packed IMSI, or packed MSISDN when who_msisdn */
+	uint32_t seq;       /* of the Create Session Request still unanswered */
+	uint32_t cell_hash; /* last cell named by a ULI, 0 none */
+	uint32_t prev, next; /* least-recently-seen list */
+	uint8_t pending;    /* a Create Session Response is awaited */
+	uint8_t who_msisdn;
 };
 
 struct gtpv2_state {
@@ -472,23 +475,24 @@ static void emit(struct dw_pipeline *pl, const struct dw_packet *pkt, const stru
 	snprintf(ev.msisdn, sizeof ev.msisdn, "%s", m->msisdn);
 	snprintf(ev.imei, sizeof ev.imei, "%s", m->imei);
 	snprintf(ev.cell, sizeof ev.cell, "%s", m->cell);
-	if (x) {
-		unpack_into(x->imsi, ev.imsi, sizeof ev.imsi);
-		unpack_into(x->msisdn, ev.msisdn, sizeof ev.msisdn);
-		unpack_into(x->imei, ev.imei, sizeof ev.imei);
-	}
+	if (x && x->who_msisdn)
+		unpack_into(x->who, ev.msisdn, sizeof ev.msisdn);
+	else if (x)
+		unpack_into(x->who, ev.imsi, sizeof ev.imsi);
 	dw_pipeline_emit(pl, &ev);
 }
 
 static void remember(struct sess *x, const struct gtpv2_msg *m)
 {
 	uint64_t v;
-	if (m->imsi[0] && (v = dw_digits_pack(m->imsi)))
-		x->imsi = v;
-	if (m->msisdn[0] && (v = dw_digits_pack(m->msisdn)))
-		x->msisdn = v;
-	if (m->imei[0] && (v = dw_digits_pack(m->imei)))
-		x->imei = v;
+	x->who = 0;
+	x->who_msisdn = 0;
+	if (m->imsi[0] && (v = dw_digits_pack(m->imsi))) {
+		x->who = v;
+	} else if (m->msisdn[0] && (v = dw_digits_pack(m->msisdn))) {
+		x->who = v;
+		x->who_msisdn = 1;
+	}
 	if (m->cell[0])
 		x->cell_hash = cell_hash(m->cell);
 }
@@ -502,9 +506,8 @@ static void bind_responder(struct gtpv2_state *st, const struct sess *req, uint3
 	uint32_t s = sess_get(st, teid);
 	if (s == NIL)
 		return;
-	st->s[s].imsi = req->imsi;
-	st->s[s].msisdn = req->msisdn;
-	st->s[s].imei = req->imei;
+	st->s[s].who = req->who;
+	st->s[s].who_msisdn = req->who_msisdn;
 	st->s[s].cell_hash = req->cell_hash;
 	st->s[s].peer = req->teid;
 	uint32_t r = sess_find(st, req->teid);
@@ -523,7 +526,6 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 	case GTPV2_CREATE_SESSION_REQUEST:
 		if (m->has_sender_fteid && (i = sess_get(st, m->sender_teid)) != NIL) {
 			x = &st->s[i];
-			x->imsi = x->msisdn = x->imei = 0;
 			remember(x, m);
 			x->seq = m->seq;
 			x->pending = 1;
@@ -564,10 +566,6 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 		if (x && m->cell[0] && x->cell_hash != cell_hash(m->cell)) {
 			emit(pl, pkt, m, x, DW_EV_LOCATION, DW_SESSION_NONE);
 			x->cell_hash = cell_hash(m->cell);
-		}
-		if (x) {
-			if (m->imei[0])
-				x->imei = dw_digits_pack(m->imei);
 		}
 		break;
 	}
