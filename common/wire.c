@@ -432,7 +432,7 @@ enum dw_wire_err dw_wire_decode(const void *buf, size_t len, size_t max_len,
 		max_len = DW_WIRE_MAX_MSG;
 	if (len > max_len)
 		return DW_WIRE_OVERSIZED;
-	if (len >= 2 && (p[0] != 'D' || p[1] != 'W'))
+	if ((len >= 1 && p[0] != 'D') || (len >= 2 && p[1] != 'W'))
 		return DW_WIRE_GARBAGE;
 	if (len < DW_WIRE_HDR_LEN)
 		return DW_WIRE_TRUNCATED;

@@ -29,6 +29,7 @@ int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final);
 #define MAX_SENSORS 4096
 #define MAX_PEERS 4096
 #define RID_MAX 256
+#define LINGER_MS 500
 
 struct sensor {
 	char id[DW_SENSOR_ID_MAX + 1];
@@ -155,6 +156,8 @@ static void send_ack(struct ingest *in, struct sensor *s)
 	if (zmq_send(in->sock, s->rid, s->rid_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
 	    zmq_send(in->sock, in->out.p, in->out.len, ZMQ_DONTWAIT) >= 0)
 		in->stats.acks++;
+	else
+		LOG_DEBUG("ingest", "sensor %s: ack not sent: %s", s->id, zmq_strerror(errno));
 }
 
 /* Commits what is pending, then acknowledges. Returns 0 or -1 (store failure:
@@ -440,6 +443,8 @@ int dw_ingest_run(struct dw_config *cfg, struct dw_store *st, const struct dw_in
 	struct ingest in = { .cfg = cfg, .st = st };
 	int expect = opts ? opts->expect_sensors : 0;
 	int rc = DW_EXIT_FAIL;
+	bool final_done = false;
+	int64_t linger_until = 0;
 	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, &old_int);
@@ -453,6 +458,8 @@ int dw_ingest_run(struct dw_config *cfg, struct dw_store *st, const struct dw_in
 	for (;;) {
 		if (stop_flag) {
 			rc = commit(&in) ? DW_EXIT_FAIL : DW_EXIT_OK;
+			if (final_done && rc == DW_EXIT_OK)
+				break;
 			break;
 		}
 		if (reload_flag) {
@@ -491,11 +498,18 @@ int dw_ingest_run(struct dw_config *cfg, struct dw_store *st, const struct dw_in
 			if (dw_scoring_run(st, cfg, 0) < 0)
 				break;
 		}
-		if (expect > 0 && done_count(&in) >= (size_t)expect && !in.in_tx) {
+		if (expect > 0 && !final_done && done_count(&in) >= (size_t)expect && !in.in_tx) {
 			LOG_INFO("ingest", "%d sensors finished: final scoring", expect);
 			rc = dw_scoring_run(st, cfg, 1) < 0 ? DW_EXIT_FAIL : DW_EXIT_OK;
-			break;
+			if (rc != DW_EXIT_OK)
+				break;
+			final_done = true;
+			/* Stay a moment to answer end-of-stream resends whose last
+			 * acknowledgement was lost, so the sensors exit 0 too. */
+			linger_until = now_ms() + LINGER_MS;
 		}
+		if (final_done && now_ms() >= linger_until && !in.in_tx)
+			break;
 	}
 out:
 	teardown(&in, opts);

@@ -113,9 +113,12 @@ static int open_socket(struct dw_sender *snd, const struct dw_config *cfg)
 	zmq_setsockopt(snd->sock, ZMQ_LINGER, &zero, sizeof zero);
 	zmq_setsockopt(snd->sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(snd->sock, ZMQ_RCVHWM, &hwm, sizeof hwm);
-	/* Queue only to a live connection: while there is none, summaries wait in
-	 * the outbox rather than in a pipe that a reconnection would discard. */
-	zmq_setsockopt(snd->sock, ZMQ_IMMEDIATE, &one, sizeof one);
+	/* ZMQ_IMMEDIATE stays off on purpose: with it, a disconnection throws away
+	 * the pipe, and with it an acknowledgement already received but not yet
+	 * read (the correlator's last one, sent just before it exits). What a
+	 * dead connection swallows is resent anyway (go-back-N, transport.window
+	 * bounds it). */
+	(void)one;
 	zmq_setsockopt(snd->sock, ZMQ_RECONNECT_IVL, &rivl, sizeof rivl);
 	zmq_setsockopt(snd->sock, ZMQ_RECONNECT_IVL_MAX, &rmax, sizeof rmax);
 	zmq_setsockopt(snd->sock, ZMQ_MAXMSGSIZE, &maxin, sizeof maxin);
@@ -253,6 +256,9 @@ static void on_ack(struct dw_sender *snd, const struct dw_wire_msg *m)
 	if (strcmp(m->sensor_id, snd->id) != 0)
 		return;
 	uint64_t a = m->seq;
+	LOG_DEBUG("transport", "ack %llu%s (acked %llu, sent %llu)", (unsigned long long)a,
+		  m->eos_done ? " with end-of-stream" : "", (unsigned long long)snd->acked,
+		  (unsigned long long)snd->sent);
 	if (a > snd->durable) {
 		/* The correlator holds more of this sensor than the outbox ever gave:
 		 * the outbox was lost. Numbering on from there keeps new summaries
@@ -351,8 +357,10 @@ static void send_batches(struct dw_sender *snd)
 	}
 	if (snd->eos_wanted && !snd->eos_done && snd->connected && snd->acked == snd->eos_seq &&
 	    !snd->eos_sent_ms && dw_wire_encode_eos(&snd->msg, snd->id, snd->eos_seq) == 0 &&
-	    send_msg(snd) == 0)
+	    send_msg(snd) == 0) {
 		snd->eos_sent_ms = now_ms();
+		LOG_DEBUG("transport", "sent end-of-stream after %llu", (unsigned long long)snd->eos_seq);
+	}
 }
 
 /* One round of everything that needs doing; never waits. */

@@ -72,11 +72,12 @@ static void sensor_restart_resends_its_outbox(void **state)
 	(void)state;
 	char *dir = make_tmpdir(), ep[64];
 	snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", free_port());
-	struct dw_config *cfg = test_config(ep, dir, (const char *[]){ "transport.final_wait_s=1", NULL });
+	struct dw_config *cfg = test_config(ep, dir, NULL);
+	struct dw_config *quick = test_config(ep, dir, (const char *[]){ "transport.final_wait_s=1", NULL });
 	struct dw_store *st = double_new();
 	struct dw_summary s;
 	/* no correlator yet: everything stays in the outbox */
-	struct dw_sender *snd = dw_sender_new(cfg, NULL, "probe-b");
+	struct dw_sender *snd = dw_sender_new(quick, NULL, "probe-b");
 	assert_non_null(snd);
 	for (unsigned i = 0; i < 3000; i++) {
 		fixture_summary(&s, i);
@@ -99,6 +100,7 @@ static void sensor_restart_resends_its_outbox(void **state)
 	assert_true(double_exactly_once(st, "probe-b", 5000));
 	double_free(st);
 	test_config_free(cfg);
+	test_config_free(quick);
 	remove_tmpdir(dir);
 }
 
@@ -135,7 +137,7 @@ static void two_sensors_at_once(void **state)
 
 int main(void)
 {
-	dw_log_init("denwatch-test", DW_LOG_WARN);
+	dw_log_init("denwatch-test", getenv("DW_TEST_LOG") ? DW_LOG_DEBUG : DW_LOG_WARN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exactly_once_across_a_correlator_restart),
 		cmocka_unit_test(sensor_restart_resends_its_outbox),

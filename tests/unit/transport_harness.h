@@ -17,7 +17,7 @@
 #include "../../sensors/sender.h"
 #include "denwatch/config.h"
 
-static int free_port(void)
+static inline int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -30,7 +30,7 @@ static int free_port(void)
 
 /* A config with transport.curve=off, short timeouts, the given endpoint and
  * outbox directory, then the extra assignments. */
-static struct dw_config *test_config(const char *endpoint, const char *outbox_dir,
+static inline struct dw_config *test_config(const char *endpoint, const char *outbox_dir,
 				     const char *const *extra)
 {
 	struct dw_config *c = calloc(1, sizeof(*c));
@@ -54,7 +54,7 @@ static struct dw_config *test_config(const char *endpoint, const char *outbox_di
 	return c;
 }
 
-static void test_config_free(struct dw_config *c)
+static inline void test_config_free(struct dw_config *c)
 {
 	dw_config_free(c);
 	free(c);
@@ -69,14 +69,14 @@ struct ingest_thread {
 	int rc;
 };
 
-static void *ingest_main(void *arg)
+static inline void *ingest_main(void *arg)
 {
 	struct ingest_thread *it = arg;
 	it->rc = dw_ingest_run(it->cfg, it->st, &it->opts);
 	return NULL;
 }
 
-static void ingest_start(struct ingest_thread *it, struct dw_config *cfg, struct dw_store *st,
+static inline void ingest_start(struct ingest_thread *it, struct dw_config *cfg, struct dw_store *st,
 			 int expect)
 {
 	memset(it, 0, sizeof(*it));
@@ -88,26 +88,26 @@ static void ingest_start(struct ingest_thread *it, struct dw_config *cfg, struct
 	usleep(200000); /* its signal handlers are in place */
 }
 
-static int ingest_join(struct ingest_thread *it)
+static inline int ingest_join(struct ingest_thread *it)
 {
 	pthread_join(it->t, NULL);
 	return it->rc;
 }
 
 /* Live mode ends on a signal, as the correlator process would. */
-static int ingest_stop(struct ingest_thread *it)
+static inline int ingest_stop(struct ingest_thread *it)
 {
 	kill(getpid(), SIGTERM);
 	return ingest_join(it);
 }
 
-static char *make_tmpdir(void)
+static inline char *make_tmpdir(void)
 {
 	char *d = strdup("/tmp/dwtransport.XXXXXX");
 	return mkdtemp(d);
 }
 
-static void remove_tmpdir(char *d)
+static inline void remove_tmpdir(char *d)
 {
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);

@@ -35,7 +35,7 @@ struct dw_store {
 	int commits, rollbacks, store_dupes, final_scoring, scoring_calls;
 };
 
-static struct dw_store *double_new(void)
+static inline struct dw_store *double_new(void)
 {
 	struct dw_store *st = calloc(1, sizeof(*st));
 	for (int i = 0; i < DOUBLE_SENSORS; i++)
@@ -44,7 +44,7 @@ static struct dw_store *double_new(void)
 	return st;
 }
 
-static void double_free(struct dw_store *st)
+static inline void double_free(struct dw_store *st)
 {
 	for (int i = 0; i < DOUBLE_SENSORS; i++)
 		free(st->count[i]);
@@ -52,7 +52,7 @@ static void double_free(struct dw_store *st)
 	free(st);
 }
 
-static int double_sensor(struct dw_store *st, const char *id)
+static inline int double_sensor(struct dw_store *st, const char *id)
 {
 	for (int i = 0; i < st->n_ids; i++)
 		if (strcmp(st->ids[i], id) == 0)
@@ -62,7 +62,7 @@ static int double_sensor(struct dw_store *st, const char *id)
 }
 
 /* Summaries stored exactly once each for seq 1..n, with the right content. */
-static int double_exactly_once(struct dw_store *st, const char *id, uint64_t n)
+static inline int double_exactly_once(struct dw_store *st, const char *id, uint64_t n)
 {
 	int s = double_sensor(st, id);
 	for (uint64_t q = 1; q <= n; q++)
