@@ -246,9 +246,9 @@ static int load_allow_list(struct dw_zap *z, const char *path)
 	size_t cap = 0;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
-		line[strcspn(line, "\r\n#")] = 0;
+		line[strcspn(line, "\r\n")] = 0;
 		char *k = line + strspn(line, " \t");
-		if (!*k)
+		if (!*k || *k == '#') /* '#' is a Z85 digit: comments are whole lines */
 			continue;
 		char *name = k + strcspn(k, " \t");
 		if (*name)

@@ -375,8 +375,6 @@ static int setup(struct ingest *in, const struct dw_ingest_opts *opts)
 		return -1;
 	}
 	bool curve = dw_config_bool(cfg, "transport.curve");
-	if (curve && !(in->zap = dw_zap_start(in->ctx, cfg)))
-		return -1;
 	in->sock = zmq_socket(in->ctx, ZMQ_ROUTER);
 	if (!in->sock) {
 		dw_error("run: cannot create a ZeroMQ socket: %s", zmq_strerror(errno));
@@ -387,6 +385,9 @@ static int setup(struct ingest *in, const struct dw_ingest_opts *opts)
 	zmq_setsockopt(in->sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &zmax, sizeof zmax);
 	if (curve && dw_curve_server_setup(in->sock, cfg))
+		return -1;
+	/* The ZAP handler must be in place before the socket binds. */
+	if (curve && !(in->zap = dw_zap_start(in->ctx, cfg)))
 		return -1;
 	if (zmq_bind(in->sock, ep) != 0) {
 		dw_error("run: %s: cannot bind: %s (config transport.endpoint or --bind)", ep,
