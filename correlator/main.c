@@ -15,6 +15,7 @@
 #include "denwatch/log.h"
 #include "ingest.h"
 #include "report.h"
+#include "sumjson.h"
 #include "scoring.h"
 #include "store.h"
 
@@ -30,6 +31,7 @@ struct opts {
 	int expect_sensors;
 	bool json, all;
 	const char *site;
+	const char *sensor_id;
 };
 
 struct subcmd {
@@ -135,6 +137,62 @@ static int cmd_score(struct opts *o, struct dw_config *cfg)
 		return DW_EXIT_USAGE;
 	int rc = load_cells(st, cfg) == 0 && dw_scoring_run(st, cfg, 1) >= 0 ? DW_EXIT_OK
 									   : DW_EXIT_FAIL;
+	dw_store_close(st);
+	return rc;
+}
+
+/* ---- import: summaries as JSON Lines (denwatch-sensor --dump summaries) ---- */
+
+static int cmd_import(struct opts *o, struct dw_config *cfg)
+{
+	const char *path = o->site; /* the positional argument */
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f) {
+		dw_error("import: %s: %s", path, strerror(errno));
+		return DW_EXIT_FAIL;
+	}
+	struct dw_store *st = open_store(o, cfg, true);
+	if (!st) {
+		if (f != stdin)
+			fclose(f);
+		return DW_EXIT_USAGE;
+	}
+	const char *sensor = o->sensor_id ? o->sensor_id : "import";
+	char *line = NULL;
+	size_t cap = 0;
+	uint64_t seq = 0;
+	long added = 0, dup = 0;
+	int rc = DW_EXIT_OK;
+	long batch = dw_config_int(cfg, "store.batch_rows");
+	if (dw_store_begin(st) != 0)
+		rc = DW_EXIT_FAIL;
+	while (rc == DW_EXIT_OK && getline(&line, &cap, f) > 0) {
+		seq++;
+		struct dw_summary s;
+		char err[256];
+		if (dw_summary_from_json(line, &s, err, sizeof err) != 0) {
+			dw_error("import: %s:%llu: %s", path, (unsigned long long)seq, err);
+			rc = DW_EXIT_FAIL;
+			break;
+		}
+		int r = dw_store_add_summary(st, sensor, seq, &s);
+		if (r < 0)
+			rc = DW_EXIT_FAIL;
+		added += r == 1;
+		dup += r == 0;
+		if (seq % (uint64_t)batch == 0 && (dw_store_commit(st) != 0 || dw_store_begin(st) != 0))
+			rc = DW_EXIT_FAIL;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (rc == DW_EXIT_OK && dw_store_sensor_done(st, sensor, seq) == 0 &&
+	    dw_store_commit(st) == 0) {
+		fprintf(stderr, "%s: %ld summaries stored, %ld already there\n", sensor, added, dup);
+	} else {
+		dw_store_rollback(st);
+		rc = DW_EXIT_FAIL;
+	}
 	dw_store_close(st);
 	return rc;
 }
@@ -268,7 +326,7 @@ static int cmd_keygen(struct opts *o, struct dw_config *cfg)
 /* ---- subcommand table and option parsing ---- */
 
 enum { O_SET = 1000, O_DB, O_BIND, O_EXPECT, O_JSON, O_ALL, O_STATUS, O_OUTCOME, O_NOTE, O_BY,
-       O_FORMAT, O_TRUTH };
+       O_FORMAT, O_TRUTH, O_SENSOR_ID };
 
 static const struct option LONGOPTS[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -284,6 +342,7 @@ static const struct option LONGOPTS[] = {
 	{ "by", required_argument, NULL, O_BY },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "truth", required_argument, NULL, O_TRUTH },
+	{ "sensor-id", required_argument, NULL, O_SENSOR_ID },
 	{ 0 }
 };
 
@@ -361,6 +420,14 @@ static const struct subcmd SUBCMDS[] = {
 	  "Scores the windows stored but not scored yet, as the end of a batch run does\n"
 	  "(for stores filled by an interrupted run).\n",
 	  "", 0 },
+	{ "import", cmd_import, "import [--sensor-id NAME] FILE",
+	  "Stores summaries given as JSON Lines, as 'denwatch-sensor --dump summaries'\n"
+	  "prints them (FILE '-' is standard input), numbered by line under the sensor\n"
+	  "id, so that importing a file twice stores it once. Then 'score' scores them.\n"
+	  "Offline replays and tests use it; live sensors send over ZeroMQ (run).\n"
+	  "\n"
+	  "  --sensor-id NAME     the sensor the summaries come from (default import)\n",
+	  "i", 1 },
 	{ "keygen", cmd_keygen, "keygen",
 	  "Writes a CurveZMQ key pair for the correlator (transport.* keys name the files).\n",
 	  "", 0 },
@@ -391,7 +458,7 @@ static bool accepts(const struct subcmd *sc, int opt, int short_o)
 		char letter;
 	} map[] = { { O_BIND, 'b' },    { O_EXPECT, 'e' }, { O_JSON, 'j' },  { O_ALL, 'a' },
 		    { O_STATUS, 's' },  { O_OUTCOME, 'O' }, { O_NOTE, 'n' }, { O_BY, 'y' },
-		    { O_FORMAT, 'f' },  { O_TRUTH, 't' } };
+		    { O_FORMAT, 'f' },  { O_TRUTH, 't' }, { O_SENSOR_ID, 'i' } };
 	if (short_o)
 		return strchr(sc->optstring, 'o') != NULL;
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -445,13 +512,14 @@ static int parse(int argc, char **argv, const struct subcmd *sc, struct opts *o)
 		case O_BY: o->by = optarg; break;
 		case O_FORMAT: o->format = optarg; break;
 		case O_TRUTH: o->truth = optarg; break;
+		case O_SENSOR_ID: o->sensor_id = optarg; break;
 		}
 	}
 	int npos = argc - optind;
 	if (npos > sc->positional)
 		return usage_error(sc->name, "unexpected argument '%s'", argv[optind + sc->positional]);
 	if (npos < sc->positional)
-		return usage_error(sc->name, "%s", "SITE is required");
+		return usage_error(sc->name, "%s", strcmp(sc->name, "import") == 0 ? "FILE is required" : "SITE is required");
 	if (sc->positional)
 		o->site = argv[optind];
 	return 0;
