@@ -11,10 +11,6 @@
 const struct dw_key_def dw_keys_correlator[] = {
 	STR("store", "db", "denwatch.db",
 	    "SQLite file holding summaries, sites, scores, flags and verification outcomes."),
-	INT("store", "batch_rows", "5000", 1, 1000000,
-	    "Summaries committed in one transaction before they are acknowledged."),
-	INT("store", "batch_ms", "100", 1, 10000,
-	    "A partial batch is committed after this many milliseconds."),
 
 	STR("sites", "cells", "",
 	    "Cell-site CSV (header cgi,site_id,lat,lon,azimuth,address) mapping each cell "
