@@ -44,7 +44,7 @@ const struct dw_key_def dw_keys_correlator[] = {
 	    "buildings, licensed call centres)."),
 
 	/* Subscriber rules. */
-	INT("scoring", "min_activity", "10", 1, 100000,
+	INT("scoring", "min_activity", "7", 1, 100000,
 	    "Outgoing call attempts plus SMS over the horizon below which a subscriber "
 	    "is not judged by behaviour at all."),
 	DBL("scoring", "volume_per_hour", "20", 1, 100000,

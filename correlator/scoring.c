@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "denwatch/log.h"
 #include "strmap.h"
@@ -1109,10 +1110,20 @@ int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final)
 		ctx_free(&x);
 		return -1;
 	}
+	/* Live mode scores for at most a second per call, so that the receiving
+	 * loop keeps acknowledging; the next call goes on where this one stopped. */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int n = 0;
-	for (; W <= closed; W += p.ws, n++) {
+	for (; W <= closed; W += p.ws) {
 		if (score_window(&x, W) != 0) {
 			rv = -1;
+			break;
+		}
+		n++;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!final && (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 > 1000) {
+			W += p.ws;
 			break;
 		}
 	}

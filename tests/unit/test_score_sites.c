@@ -218,7 +218,10 @@ static void replay_in_steps_gives_same_flags(void **state)
 	struct dw_config cfg;
 	config(&cfg, NULL);
 	/* Live: sensors not done; the frontier is the newest window start. */
-	int n1 = dw_scoring_run(st, &cfg, 0);
+	int n1 = 0, r;
+	while ((r = dw_scoring_run(st, &cfg, 0)) > 0) /* live mode has a time budget */
+		n1 += r;
+	assert_int_equal(r, 0);
 	assert_int_equal(n1, NWIN - 1);
 	int n2 = dw_scoring_run(st, &cfg, 1);
 	assert_int_equal(n2, 1);
