@@ -8,8 +8,10 @@
 
 #include "../../sensors/tcp.h"
 
-static void sink(void *arg, const struct dw_packet *pkt, const uint8_t *p, size_t len)
+static void sink(void *arg, const void *owner, const struct dw_packet *pkt, const uint8_t *p,
+		 size_t len)
 {
+	(void)owner;
 	(void)pkt;
 	size_t *sum = arg;
 	for (size_t i = 0; i < len; i++)

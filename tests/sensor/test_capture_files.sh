@@ -70,3 +70,10 @@ b="$CAPTURES/gtpv2/magma_nsa_attach_s6a_s11.pcapng"
 "$SENSOR" -r "$a" "$b" --dump events --stats >/dev/null 2>"$TMP/two.err"
 check_eq "two files: frames add up" $((6 + 70)) "$(stat_of "$TMP/two.err" capture.frames)"
 check_eq "two files: both read" 2 "$(stat_of "$TMP/two.err" capture.files_read)"
+
+# SIP over WebSocket (RFC 7118): every text frame tshark finds is unwrapped.
+ws="$CAPTURES/sip/sip_calls_udp_and_websocket.pcap"
+"$SENSOR" -r "$ws" --dump events --stats >/dev/null 2>"$TMP/ws.err"
+wsn=$(tshark -r "$ws" -Y 'websocket.opcode == 1' 2>/dev/null | wc -l)
+check_eq "WebSocket: text frames unwrapped ($wsn)" "$wsn" "$(stat_of "$TMP/ws.err" net.ws_frames)"
+check_eq "WebSocket: every SIP message (UDP + WebSocket) handed on" 39 "$(stat_of "$TMP/ws.err" net.payloads)"
