@@ -28,7 +28,6 @@ usage "--dump without a value" -r "$f" --dump
 usage "stray argument" "$f"
 usage "--set of an unknown key" -r "$f" --dump events --set capture.nope=1
 usage "--set out of range" -r "$f" --dump events --set capture.tcp_max_streams=1
-usage "sending without the transport" -r "$f"
 
 check_exit "--set and --opt=value forms" 0 "$SENSOR" -r "$f" --dump=events \
 	--set capture.gtpu_decap=off --set=window.seconds=60 --stats
