@@ -53,6 +53,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 .PHONY: all deps check tests asan fuzz bench demo config clean format
+# Keep generated protobuf-c files and objects that pattern rules make on the way.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS)
