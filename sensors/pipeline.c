@@ -12,13 +12,6 @@
 #include "identity.h"
 #include "window.h"
 
-/* The SIP dissector keeps its call table by pipeline (sensors/proto/sip.h): the
- * pipeline creates it with the configured limits, lets packet time expire calls
- * and frees it. Weak so that this file links before and without the SIP work. */
-int dw_sip_attach(struct dw_pipeline *pl, const struct dw_config *cfg) __attribute__((weak));
-void dw_sip_calls_expire(struct dw_pipeline *pl, int64_t now_us) __attribute__((weak));
-void dw_sip_detach(struct dw_pipeline *pl) __attribute__((weak));
-
 struct proto_state {
 	void *state;
 	const struct dw_proto_state_ops *ops;
@@ -76,8 +69,6 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 		if (!pl->win)
 			goto fail;
 	}
-	if (dw_sip_attach && dw_sip_attach(pl, cfg) < 0)
-		goto fail;
 	return pl;
 fail:
 	dw_pipeline_free(pl);
@@ -133,8 +124,6 @@ int dw_pipeline_advance(struct dw_pipeline *pl, int64_t ts_us)
 		    ps->ops->advance(ps->state, pl, ts_us) < 0)
 			pl->failed = 1;
 	}
-	if (dw_sip_calls_expire)
-		dw_sip_calls_expire(pl, ts_us);
 	if (pl->win && !pl->failed && dw_windows_advance(pl->win, ts_us) < 0)
 		pl->failed = 1;
 	return pl->failed ? -1 : 0;
@@ -208,8 +197,6 @@ void dw_pipeline_free(struct dw_pipeline *pl)
 {
 	if (!pl)
 		return;
-	if (dw_sip_detach)
-		dw_sip_detach(pl);
 	for (int p = 0; p < DW_PROTO_COUNT; p++) {
 		struct proto_state *ps = &pl->ps[p];
 		if (ps->state && ps->ops && ps->ops->free)
