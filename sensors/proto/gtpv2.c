@@ -233,18 +233,21 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
 
 #define NIL UINT32_MAX
 
-/* 40 bytes: the subscriber is kept by IMSI (or MSISDN when the request had no
- * IMSI); the identity table completes the rest of the event. */
+/* 32 bytes, one per session: keyed by the requester's TEID from the Create Session
+ * Request until its Response, then by the responder's TEID, which the later Modify
+ * Bearer and Delete Session Requests are addressed to; removed on the Delete
+ * Session Request. The subscriber is kept by IMSI (or MSISDN when the request had
+ * no IMSI); the identity table completes the rest of the event. */
 struct sess {
+	uint64_t who;        /* packed IMSI, or packed MSISDN when who_msisdn */
 	uint32_t teid;
-	uint32_t peer;      /* the other side's TEID of the same session, 0 if not yet known */
-	uint64_t who;       /* packed IMSI, or packed MSISDN when who_msisdn */
-	uint32_t seq;       /* of the Create Session Request still unanswered */
-	uint32_t cell_hash; /* last cell named by a ULI, 0 none */
+	uint32_t seq;        /* of the Create Session Request still unanswered */
+	uint32_t cell_hash;  /* last cell named by a ULI, 0 none */
 	uint32_t prev, next; /* least-recently-seen list */
-	uint8_t pending;    /* a Create Session Response is awaited */
+	uint8_t pending;     /* a Create Session Response is awaited */
 	uint8_t who_msisdn;
 };
+_Static_assert(sizeof(struct sess) == 32, "a session entry stays at 32 bytes");
 
 struct gtpv2_state {
 	struct sess *s;
@@ -497,22 +500,19 @@ static void remember(struct sess *x, const struct gtpv2_msg *m)
 		x->cell_hash = cell_hash(m->cell);
 }
 
-/* Binds teid to the subscriber of the request entry req (a copy: the table may
- * evict it to make room). */
-static void bind_responder(struct gtpv2_state *st, const struct sess *req, uint32_t teid)
+/* Moves the session of request entry r to the responder's TEID. */
+static void bind_responder(struct gtpv2_state *st, uint32_t r, uint32_t teid)
 {
-	if (!teid || teid == req->teid)
+	struct sess req = st->s[r];
+	sess_remove(st, r);
+	if (!teid)
 		return;
 	uint32_t s = sess_get(st, teid);
 	if (s == NIL)
 		return;
-	st->s[s].who = req->who;
-	st->s[s].who_msisdn = req->who_msisdn;
-	st->s[s].cell_hash = req->cell_hash;
-	st->s[s].peer = req->teid;
-	uint32_t r = sess_find(st, req->teid);
-	if (r != NIL && !st->s[r].peer)
-		st->s[r].peer = teid;
+	st->s[s].who = req.who;
+	st->s[s].who_msisdn = req.who_msisdn;
+	st->s[s].cell_hash = req.cell_hash;
 }
 
 static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
@@ -538,18 +538,16 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 			st->unmatched++;
 			break;
 		}
-		st->s[r].pending = 0;
-		touch(st, r);
 		bool accepted = !m->has_cause || (m->cause >= 16 && m->cause <= 63);
+		/* the responder's TEID (instance 0); test vectors without one have the
+		 * PGW's S5/S8 control TEID (instance 1) that later requests go to */
 		if (!accepted)
-			break;
-		struct sess req = st->s[r];
-		/* the responder's TEID (instance 0), and the PGW's S5/S8 control TEID
-		 * (instance 1) which later S5/S8 requests are addressed to */
-		if (m->has_sender_fteid)
-			bind_responder(st, &req, m->sender_teid);
-		if (m->has_pgw_fteid && m->pgw_teid != m->sender_teid)
-			bind_responder(st, &req, m->pgw_teid);
+			sess_remove(st, r);
+		else
+			bind_responder(st, r,
+				       m->has_sender_fteid ? m->sender_teid
+				       : m->has_pgw_fteid  ? m->pgw_teid
+							   : 0);
 		break;
 	}
 	case GTPV2_MODIFY_BEARER_REQUEST:
@@ -567,17 +565,10 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 			emit(pl, pkt, m, x, DW_EV_LOCATION, DW_SESSION_NONE);
 			x->cell_hash = cell_hash(m->cell);
 		}
+		if (x && !modify)
+			sess_remove(st, i); /* a retransmitted request goes unattributed */
 		break;
 	}
-	case GTPV2_DELETE_SESSION_RESPONSE:
-		i = sess_find(st, m->teid);
-		if (i != NIL) {
-			uint32_t peer = sess_find(st, st->s[i].peer);
-			sess_remove(st, i);
-			if (peer != NIL)
-				sess_remove(st, peer);
-		}
-		break;
 	default:
 		break;
 	}

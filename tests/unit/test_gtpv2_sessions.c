@@ -224,8 +224,18 @@ static void teid_attribution_and_location(void **state)
 	/* same cell again: session only */
 	mbreq_hex(h, 11, 0x2222, "64f0100001" "64f01001234567");
 	assert_int_equal(feed(&c, h), DW_PARSE_OK);
+	char *st1 = ctx_stats(&c);
+	assert_non_null(strstr(st1, "gtpv2.sessions 1\n")); /* one entry per session */
+	free(st1);
+	/* Delete Session Request: attributed, then forgotten; a retransmission is not */
+	sprintf(h, "48240008%08x%06x00", 0x2222, 12);
+	assert_int_equal(feed(&c, h), DW_PARSE_OK);
+	assert_int_equal(feed(&c, h), DW_PARSE_OK);
 	json_t *ev = ctx_events(&c);
-	assert_int_equal(json_array_size(ev), 5);
+	assert_int_equal(json_array_size(ev), 7);
+	assert_string_equal(str(ev, 5, "session_op"), "delete");
+	assert_string_equal(str(ev, 5, "imsi"), "460010000000012");
+	assert_string_equal(str(ev, 6, "imsi"), "");
 	assert_string_equal(str(ev, 0, "imsi"), "460010000000012");
 	assert_string_equal(str(ev, 1, "imsi"), ""); /* before the response matched */
 	assert_string_equal(str(ev, 2, "imsi"), "460010000000012");
@@ -236,7 +246,8 @@ static void teid_attribution_and_location(void **state)
 	assert_string_equal(str(ev, 4, "kind"), "session");
 	char *stats = ctx_stats(&c);
 	assert_non_null(strstr(stats, "gtpv2.unmatched_responses 1\n"));
-	assert_non_null(strstr(stats, "gtpv2.unattributed 1\n"));
+	assert_non_null(strstr(stats, "gtpv2.unattributed 2\n"));
+	assert_non_null(strstr(stats, "gtpv2.sessions 0\n"));
 	free(stats);
 	json_decref(ev);
 	ctx_close(&c);
