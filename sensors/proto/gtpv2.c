@@ -85,6 +85,16 @@ int gtpv2_uli_cell(const uint8_t *v, size_t len, char cell[DW_CELL_MAX])
 	return 0;
 }
 
+/* A node's address (an F-TEID's, or a packet's destination) as a 32-bit key, 0
+ * when absent: TEIDs are unique per node only. */
+static uint32_t node_key(const uint8_t *addr, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return len ? h | 1 : 0;
+}
+
 static bool fteid(struct gtpv2_msg *m, struct slice v, uint8_t inst)
 {
 	struct cursor c;
@@ -96,13 +106,17 @@ static bool fteid(struct gtpv2_msg *m, struct slice v, uint8_t inst)
 	size_t need = ((f & 0x80) ? 4 : 0) + ((f & 0x40) ? 16 : 0);
 	if (cur_left(&c) < need)
 		return false;
+	/* the IPv4 address if any, else the IPv6 one */
+	uint32_t node = node_key(c.p, (f & 0x80) ? 4 : (f & 0x40) ? 16 : 0);
 	if (inst == 0) {
 		m->has_sender_fteid = true;
 		m->sender_teid = teid;
+		m->sender_node = node;
 		m->sender_if = f & 0x3f;
 	} else if (inst == 1) {
 		m->has_pgw_fteid = true;
 		m->pgw_teid = teid;
+		m->pgw_node = node;
 	}
 	return true;
 }
@@ -233,7 +247,7 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
 
 #define NIL UINT32_MAX
 
-/* 32 bytes, one per session: keyed by the requester's TEID from the Create Session
+/* 40 bytes, one per session: keyed by the requester's TEID from the Create Session
  * Request until its Response, then by the responder's TEID, which the later Modify
  * Bearer and Delete Session Requests are addressed to; removed on the Delete
  * Session Request. The subscriber is kept by IMSI (or MSISDN when the request had
@@ -241,13 +255,14 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
 struct sess {
 	uint64_t who;        /* packed IMSI, or packed MSISDN when who_msisdn */
 	uint32_t teid;
+	uint32_t node;       /* key of the address of the node that owns the TEID */
 	uint32_t seq;        /* of the Create Session Request still unanswered */
 	uint32_t cell_hash;  /* last cell named by a ULI, 0 none */
 	uint32_t prev, next; /* least-recently-seen list */
 	uint8_t pending;     /* a Create Session Response is awaited */
 	uint8_t who_msisdn;
 };
-_Static_assert(sizeof(struct sess) == 32, "a session entry stays at 32 bytes");
+_Static_assert(sizeof(struct sess) == 40, "a session entry stays at 40 bytes");
 
 struct gtpv2_state {
 	struct sess *s;
@@ -265,14 +280,24 @@ static uint32_t teid_hash(uint32_t t)
 	return (uint32_t)(x >> 32);
 }
 
-static uint32_t sess_find(const struct gtpv2_state *st, uint32_t teid)
+/* The entry of (teid, node). With exact false, a TEID known only under another
+ * node is taken when no entry has this node (addresses rewritten between the
+ * nodes and the probe); entries of one TEID share a probe run of the index. */
+static uint32_t sess_find(const struct gtpv2_state *st, uint32_t teid, uint32_t node, bool exact)
 {
 	if (!st->slot || !teid)
 		return NIL;
-	for (uint32_t h = teid_hash(teid) & st->mask; st->slot[h]; h = (h + 1) & st->mask)
-		if (st->s[st->slot[h] - 1].teid == teid)
+	uint32_t other = NIL;
+	for (uint32_t h = teid_hash(teid) & st->mask; st->slot[h]; h = (h + 1) & st->mask) {
+		const struct sess *x = &st->s[st->slot[h] - 1];
+		if (x->teid != teid)
+			continue;
+		if (x->node == node)
 			return st->slot[h] - 1;
-	return NIL;
+		if (other == NIL)
+			other = st->slot[h] - 1;
+	}
+	return exact ? NIL : other;
 }
 
 static int slot_grow(struct gtpv2_state *st)
@@ -357,10 +382,10 @@ static void sess_remove(struct gtpv2_state *st, uint32_t i)
 	st->tracked--;
 }
 
-/* The entry of teid, created (evicting the least recently seen when full). */
-static uint32_t sess_get(struct gtpv2_state *st, uint32_t teid)
+/* The entry of (teid, node), created (evicting the least recently seen when full). */
+static uint32_t sess_get(struct gtpv2_state *st, uint32_t teid, uint32_t node)
 {
-	uint32_t i = sess_find(st, teid);
+	uint32_t i = sess_find(st, teid, node, true);
 	if (i != NIL) {
 		touch(st, i);
 		return i;
@@ -394,6 +419,7 @@ static uint32_t sess_get(struct gtpv2_state *st, uint32_t teid)
 	}
 	memset(&st->s[i], 0, sizeof st->s[i]);
 	st->s[i].teid = teid;
+	st->s[i].node = node;
 	uint32_t h = teid_hash(teid) & st->mask;
 	while (st->slot[h])
 		h = (h + 1) & st->mask;
@@ -501,18 +527,23 @@ static void remember(struct sess *x, const struct gtpv2_msg *m)
 }
 
 /* Moves the session of request entry r to the responder's TEID. */
-static void bind_responder(struct gtpv2_state *st, uint32_t r, uint32_t teid)
+static void bind_responder(struct gtpv2_state *st, uint32_t r, uint32_t teid, uint32_t node)
 {
 	struct sess req = st->s[r];
 	sess_remove(st, r);
 	if (!teid)
 		return;
-	uint32_t s = sess_get(st, teid);
+	uint32_t s = sess_get(st, teid, node);
 	if (s == NIL)
 		return;
 	st->s[s].who = req.who;
 	st->s[s].who_msisdn = req.who_msisdn;
 	st->s[s].cell_hash = req.cell_hash;
+}
+
+static uint32_t dst_node(const struct dw_packet *pkt)
+{
+	return node_key(pkt->dst, pkt->ip_version == 4 ? 4 : pkt->ip_version == 6 ? 16 : 0);
 }
 
 static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
@@ -524,7 +555,7 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 	st->bad_values += m->bad_values;
 	switch (m->type) {
 	case GTPV2_CREATE_SESSION_REQUEST:
-		if (m->has_sender_fteid && (i = sess_get(st, m->sender_teid)) != NIL) {
+		if (m->has_sender_fteid && (i = sess_get(st, m->sender_teid, m->sender_node)) != NIL) {
 			x = &st->s[i];
 			remember(x, m);
 			x->seq = m->seq;
@@ -533,7 +564,7 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 		emit(pl, pkt, m, x, DW_EV_SESSION, DW_SESSION_CREATE);
 		break;
 	case GTPV2_CREATE_SESSION_RESPONSE: {
-		uint32_t r = sess_find(st, m->teid);
+		uint32_t r = sess_find(st, m->teid, dst_node(pkt), false);
 		if (r == NIL || !st->s[r].pending || st->s[r].seq != m->seq) {
 			st->unmatched++;
 			break;
@@ -543,16 +574,15 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 		 * PGW's S5/S8 control TEID (instance 1) that later requests go to */
 		if (!accepted)
 			sess_remove(st, r);
+		else if (m->has_sender_fteid)
+			bind_responder(st, r, m->sender_teid, m->sender_node);
 		else
-			bind_responder(st, r,
-				       m->has_sender_fteid ? m->sender_teid
-				       : m->has_pgw_fteid  ? m->pgw_teid
-							   : 0);
+			bind_responder(st, r, m->has_pgw_fteid ? m->pgw_teid : 0, m->pgw_node);
 		break;
 	}
 	case GTPV2_MODIFY_BEARER_REQUEST:
 	case GTPV2_DELETE_SESSION_REQUEST: {
-		i = sess_find(st, m->teid);
+		i = sess_find(st, m->teid, dst_node(pkt), false);
 		if (i != NIL) {
 			touch(st, i);
 			x = &st->s[i];

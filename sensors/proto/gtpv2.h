@@ -68,9 +68,11 @@ struct gtpv2_msg {
 	bool uli_inst0; /* the cell came from an instance-0 ULI */
 	bool has_sender_fteid;
 	uint32_t sender_teid;
-	uint8_t sender_if; /* interface type */
-	bool has_pgw_fteid; /* instance 1: PGW S5/S8 control plane F-TEID */
+	uint32_t sender_node; /* key of the F-TEID's address, 0 if none */
+	uint8_t sender_if;    /* interface type */
+	bool has_pgw_fteid;   /* instance 1: PGW S5/S8 control plane F-TEID */
 	uint32_t pgw_teid;
+	uint32_t pgw_node;
 	bool has_cause;
 	uint8_t cause;
 	uint8_t rat_type;

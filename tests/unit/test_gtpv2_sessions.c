@@ -23,6 +23,7 @@ struct ctx {
 	char *buf;
 	size_t len;
 	uint64_t frame;
+	uint8_t dst[4]; /* IPv4 destination of the next packets, 0.0.0.0 = none */
 };
 
 static void ctx_open(struct ctx *c, const char *set)
@@ -87,6 +88,10 @@ static enum dw_parse_result feed(struct ctx *c, const char *hex)
 				 .l4 = DW_L4_UDP,
 				 .sport = 2123,
 				 .dport = 2123 };
+	if (c->dst[0]) {
+		pkt.ip_version = 4;
+		memcpy(pkt.dst, c->dst, 4);
+	}
 	dw_pipeline_advance(c->pl, pkt.ts_us);
 	enum dw_parse_result r = dw_dissector_gtpv2.parse(c->pl, &pkt, b, n);
 	free(b);
@@ -253,6 +258,39 @@ static void teid_attribution_and_location(void **state)
 	ctx_close(&c);
 }
 
+/* Two SGWs hand out the same TEID: the destination address tells them apart. */
+static void same_teid_two_sgws(void **state)
+{
+	(void)state;
+	struct ctx c;
+	char h[256];
+	ctx_open(&c, NULL);
+	const uint8_t mme[4] = { 192, 168, 0, 1 };
+	csreq_hex(h, 1, 0x1111, "64000100000010f2"); /* 460010000000012 */
+	feed(&c, h);
+	csreq_hex(h, 2, 0x3333, "64000100000020f3"); /* 460010000000023 */
+	feed(&c, h);
+	memcpy(c.dst, mme, 4);
+	/* SGW A 192.168.0.2 and SGW B 192.168.0.3 both answer with TEID 0x2222 */
+	sprintf(h, "4821001b%08x%06x00" "020002001000" "570009008b%08xc0a80002", 0x1111, 1, 0x2222);
+	feed(&c, h);
+	sprintf(h, "4821001b%08x%06x00" "020002001000" "570009008b%08xc0a80003", 0x3333, 2, 0x2222);
+	feed(&c, h);
+	const uint8_t sgw_b[4] = { 192, 168, 0, 3 }, sgw_a[4] = { 192, 168, 0, 2 };
+	memcpy(c.dst, sgw_b, 4);
+	mbreq_hex(h, 3, 0x2222, NULL);
+	feed(&c, h);
+	memcpy(c.dst, sgw_a, 4);
+	mbreq_hex(h, 4, 0x2222, NULL);
+	feed(&c, h);
+	json_t *ev = ctx_events(&c);
+	assert_int_equal(json_array_size(ev), 4);
+	assert_string_equal(str(ev, 2, "imsi"), "460010000000023");
+	assert_string_equal(str(ev, 3, "imsi"), "460010000000012");
+	json_decref(ev);
+	ctx_close(&c);
+}
+
 static void session_table_bounded(void **state)
 {
 	(void)state;
@@ -318,6 +356,7 @@ int main(void)
 		cmocka_unit_test(magma_s11_attributed),
 		cmocka_unit_test(ndpi_delete_attributed),
 		cmocka_unit_test(teid_attribution_and_location),
+		cmocka_unit_test(same_teid_two_sgws),
 		cmocka_unit_test(session_table_bounded),
 		cmocka_unit_test(piggyback_and_lies),
 	};
