@@ -15,7 +15,8 @@
 /* The SIP dissector keeps its call table by pipeline (sensors/proto/sip.h): the
  * pipeline creates it with the configured limits, lets packet time expire calls
  * and frees it. Weak so that this file links before and without the SIP work. */
-int dw_sip_attach(struct dw_pipeline *pl, const struct dw_config *cfg) __attribute__((weak));
+int dw_sip_attach(struct dw_pipeline *pl, const struct dw_config *cfg)
+    __attribute__((weak));
 void dw_sip_calls_expire(struct dw_pipeline *pl, int64_t now_us) __attribute__((weak));
 void dw_sip_detach(struct dw_pipeline *pl) __attribute__((weak));
 
@@ -32,7 +33,7 @@ struct dw_pipeline {
 	struct dw_cells *cells;
 	struct dw_ident *ident;
 	struct dw_windows *win; /* NULL when printing events */
-	int failed;             /* the output or the sink failed: stop */
+	int failed;		/* the output or the sink failed: stop */
 	uint64_t output_errors;
 };
 
@@ -65,12 +66,12 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 		goto fail;
 	if (opts->output != DW_OUT_EVENTS) {
 		struct dw_window_opts wo = {
-			.seconds = (uint32_t)dw_config_int(cfg, "window.seconds"),
-			.grace_s = (uint32_t)dw_config_int(cfg, "window.grace_seconds"),
-			.short_call_s = (uint32_t)dw_config_int(cfg, "sensor.short_call_s"),
-			.seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
-			.max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
-									: UINT32_MAX - 1),
+		    .seconds = (uint32_t)dw_config_int(cfg, "window.seconds"),
+		    .grace_s = (uint32_t)dw_config_int(cfg, "window.grace_seconds"),
+		    .short_call_s = (uint32_t)dw_config_int(cfg, "sensor.short_call_s"),
+		    .seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
+		    .max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
+								     : UINT32_MAX - 1),
 		};
 		pl->win = dw_windows_new(&wo, pl->cells, on_summary, pl);
 		if (!pl->win)
@@ -196,7 +197,9 @@ void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f)
 	 * window pool at its peak size) and, for the whole process, peak RSS over the
 	 * most subscribers tracked at once */
 	struct rusage ru;
-	unsigned long long rss = getrusage(RUSAGE_SELF, &ru) == 0 ? (unsigned long long)ru.ru_maxrss * 1024 : 0;
+	unsigned long long rss = getrusage(RUSAGE_SELF, &ru) == 0
+				     ? (unsigned long long)ru.ru_maxrss * 1024
+				     : 0;
 	unsigned long long subs = is.peak ? is.peak : 1;
 	stat(f, "memory.peak_rss_bytes", rss);
 	stat(f, "memory.table_bytes", table_bytes);

@@ -26,7 +26,7 @@ enum { KIND_CALLEE = 0, KIND_SMS = 1 };
 
 struct win {
 	uint64_t imsi, msisdn; /* packed; the key is imsi, or msisdn | MSISDN_KEY_BIT */
-	int64_t start;         /* seconds */
+	int64_t start;	       /* seconds */
 	int64_t first_us, last_us;
 	uint64_t imei[DW_SUM_MAX_IMEIS];
 	uint32_t cell[DW_SUM_MAX_CELLS], cell_n[DW_SUM_MAX_CELLS];
@@ -87,7 +87,8 @@ uint64_t dw_number_value(const char *digits)
 	uint64_t v = 0;
 	for (; *digits; digits++)
 		if (*digits >= '0' && *digits <= '9')
-			v = (v % UINT64_C(100000000000000000)) * 10 + (uint64_t)(*digits - '0');
+			v = (v % UINT64_C(100000000000000000)) * 10 +
+			    (uint64_t)(*digits - '0');
 	return v;
 }
 
@@ -136,7 +137,8 @@ static uint32_t index_find(const struct dw_windows *w, uint64_t key, int64_t sta
 {
 	if (!w->slot)
 		return NIL;
-	for (uint32_t h = slot_hash(key, start) & w->mask; w->slot[h]; h = (h + 1) & w->mask) {
+	for (uint32_t h = slot_hash(key, start) & w->mask; w->slot[h];
+	     h = (h + 1) & w->mask) {
 		const struct win *x = &w->w[w->slot[h] - 1];
 		if (x->start == start && win_key(x) == key)
 			return w->slot[h] - 1;
@@ -180,8 +182,9 @@ static void index_del(struct dw_windows *w, uint32_t i)
 
 /* ---- lifecycle ---- */
 
-struct dw_windows *dw_windows_new(const struct dw_window_opts *o, const struct dw_cells *cells,
-				  dw_window_emit emit, void *arg)
+struct dw_windows *dw_windows_new(const struct dw_window_opts *o,
+				  const struct dw_cells *cells, dw_window_emit emit,
+				  void *arg)
 {
 	struct dw_windows *w = calloc(1, sizeof *w);
 	if (!w)
@@ -244,14 +247,15 @@ static struct gen *gen_get(struct dw_windows *w, int64_t start)
 	}
 	memmove(&w->gens[g + 1], &w->gens[g], (w->n_gens - g) * sizeof *w->gens);
 	w->n_gens++;
-	w->gens[g] = (struct gen){ .start = start, .head = NIL, .count = 0 };
+	w->gens[g] = (struct gen){.start = start, .head = NIL, .count = 0};
 	return &w->gens[g];
 }
 
 static int close_gen(struct dw_windows *w, uint32_t g);
 
 /* The window of key at start, created if absent. */
-static uint32_t win_get(struct dw_windows *w, uint64_t imsi, uint64_t msisdn, int64_t start)
+static uint32_t win_get(struct dw_windows *w, uint64_t imsi, uint64_t msisdn,
+			int64_t start)
 {
 	uint64_t key = imsi ? imsi : (msisdn | MSISDN_KEY_BIT);
 	uint32_t i = index_find(w, key, start);
@@ -358,7 +362,8 @@ static void to_big(struct dw_windows *w, struct win *x)
 	w->st.estimated++;
 }
 
-static void contact_add(struct dw_windows *w, struct win *x, const char *number, unsigned kind)
+static void contact_add(struct dw_windows *w, struct win *x, const char *number,
+			unsigned kind)
 {
 	if (!number[0])
 		return;
@@ -448,8 +453,8 @@ static void count_event(struct dw_windows *w, struct win *x, const struct dw_eve
 			contact_add(w, x, ev->peer, KIND_CALLEE);
 			if (ev->peer[0]) {
 				uint64_t v = dw_number_value(ev->peer);
-				x->seq_run = dw_seq_next(x->seq_valid, x->seq_prev, v, x->seq_run,
-							 w->o.seq_max_step);
+				x->seq_run = dw_seq_next(x->seq_valid, x->seq_prev, v,
+							 x->seq_run, w->o.seq_max_step);
 				x->seq_prev = v;
 				x->seq_valid = 1;
 				if (x->seq_run > x->seq_max)
@@ -556,7 +561,8 @@ static void win_merge(struct dw_windows *w, struct win *dst, struct win *src)
 			uint64_t h = e & ~UINT64_C(1);
 			if (dst->is_big) {
 				hll_add(dst->ct.big->hll[kind], h);
-				sketch_add(dst->ct.big->sketch, &dst->ct.big->n_sketch, h);
+				sketch_add(dst->ct.big->sketch, &dst->ct.big->n_sketch,
+					   h);
 				continue;
 			}
 			bool found = false;
@@ -568,13 +574,16 @@ static void win_merge(struct dw_windows *w, struct win *dst, struct win *src)
 				to_big(w, dst);
 				if (dst->is_big) {
 					hll_add(dst->ct.big->hll[kind], h);
-					sketch_add(dst->ct.big->sketch, &dst->ct.big->n_sketch, h);
+					sketch_add(dst->ct.big->sketch,
+						   &dst->ct.big->n_sketch, h);
 				}
 				continue;
 			}
 			if (dst->n_ct == dst->cap_ct) {
-				uint8_t ncap = dst->cap_ct ? (uint8_t)(dst->cap_ct * 2) : 4;
-				void *nl = realloc(dst->ct.list, ncap * sizeof *dst->ct.list);
+				uint8_t ncap =
+				    dst->cap_ct ? (uint8_t)(dst->cap_ct * 2) : 4;
+				void *nl =
+				    realloc(dst->ct.list, ncap * sizeof *dst->ct.list);
 				if (!nl)
 					continue;
 				dst->ct.list = nl;
@@ -621,7 +630,8 @@ static int merge_binding(struct dw_windows *w, uint64_t imsi, uint64_t msisdn)
 		uint32_t d = win_get(w, imsi, msisdn, start);
 		if (d == NIL)
 			return -1;
-		m = index_find(w, msisdn | MSISDN_KEY_BIT, start); /* pool may have moved */
+		m = index_find(w, msisdn | MSISDN_KEY_BIT,
+			       start); /* pool may have moved */
 		if (m == NIL)
 			continue;
 		win_merge(w, &w->w[d], &w->w[m]);
@@ -647,11 +657,13 @@ int dw_windows_add(struct dw_windows *w, const struct dw_event *ev, uint32_t cel
 	 * before it plus the grace are closed, so late windows do not pile up. */
 	if (w->now_s != INT64_MIN && ev->ts_us < w->now_s * 1000000) {
 		while (w->n_gens > 0 &&
-		       ev->ts_us > (w->gens[0].start + w->o.seconds + w->o.grace_s) * 1000000)
+		       ev->ts_us >
+			   (w->gens[0].start + w->o.seconds + w->o.grace_s) * 1000000)
 			if (close_gen(w, 0) < 0)
 				return -1;
 	}
-	int64_t start = floor_div(floor_div(ev->ts_us, 1000000), w->o.seconds) * w->o.seconds;
+	int64_t start =
+	    floor_div(floor_div(ev->ts_us, 1000000), w->o.seconds) * w->o.seconds;
 	uint32_t i = win_get(w, imsi, msisdn, start);
 	if (i == NIL)
 		return -1;
@@ -664,7 +676,8 @@ int dw_windows_add(struct dw_windows *w, const struct dw_event *ev, uint32_t cel
 
 /* ---- closing ---- */
 
-static void fill_summary(const struct dw_windows *w, const struct win *x, struct dw_summary *s)
+static void fill_summary(const struct dw_windows *w, const struct win *x,
+			 struct dw_summary *s)
 {
 	memset(s, 0, sizeof *s);
 	s->window_start = x->start;
@@ -682,9 +695,9 @@ static void fill_summary(const struct dw_windows *w, const struct win *x, struct
 		while (j > 0) {
 			uint32_t p = order[j - 1];
 			int c = x->cell_n[p] != x->cell_n[i]
-					? (x->cell_n[p] < x->cell_n[i] ? 1 : -1)
-					: strcmp(dw_cells_name(w->cells, x->cell[p]),
-						 dw_cells_name(w->cells, x->cell[i]));
+				    ? (x->cell_n[p] < x->cell_n[i] ? 1 : -1)
+				    : strcmp(dw_cells_name(w->cells, x->cell[p]),
+					     dw_cells_name(w->cells, x->cell[i]));
 			if (c <= 0)
 				break;
 			order[j] = p;
@@ -714,8 +727,10 @@ static void fill_summary(const struct dw_windows *w, const struct win *x, struct
 	s->last_event_us = x->last_us;
 	if (x->is_big) {
 		const struct big *b = x->ct.big;
-		s->distinct_callees = hll_estimate(b->hll[KIND_CALLEE], b->exact[KIND_CALLEE]);
-		s->distinct_sms_dests = hll_estimate(b->hll[KIND_SMS], b->exact[KIND_SMS]);
+		s->distinct_callees =
+		    hll_estimate(b->hll[KIND_CALLEE], b->exact[KIND_CALLEE]);
+		s->distinct_sms_dests =
+		    hll_estimate(b->hll[KIND_SMS], b->exact[KIND_SMS]);
 		s->n_sketch = b->n_sketch;
 		memcpy(s->contact_sketch, b->sketch, b->n_sketch * sizeof *b->sketch);
 	} else {
@@ -810,5 +825,6 @@ void dw_windows_get_stats(const struct dw_windows *w, struct dw_window_stats *s)
 		for (uint32_t i = w->gens[g].head; i != NIL; i = w->w[i].gen_next)
 			contacts += w->w[i].is_big ? sizeof(struct big)
 						   : w->w[i].cap_ct * sizeof(uint64_t);
-	s->bytes = (size_t)w->cap * sizeof *w->w + (w->slot ? (w->mask + 1) * 4u : 0) + contacts;
+	s->bytes =
+	    (size_t)w->cap * sizeof *w->w + (w->slot ? (w->mask + 1) * 4u : 0) + contacts;
 }

@@ -50,11 +50,13 @@ int gtpv2_uli_cell(const uint8_t *v, size_t len, char cell[DW_CELL_MAX])
 	uint32_t eci = 0;
 	bool ok = true;
 	if (flags & 0x01) { /* CGI: PLMN, LAC, CI */
-		ok = plmn(&c, &cgi_mcc, cgi_mnc) && cur_be16(&c, &cgi_lac) && cur_be16(&c, &cgi_ci);
+		ok = plmn(&c, &cgi_mcc, cgi_mnc) && cur_be16(&c, &cgi_lac) &&
+		     cur_be16(&c, &cgi_ci);
 		have_cgi = ok;
 	}
 	if (ok && (flags & 0x02)) { /* SAI: PLMN, LAC, SAC */
-		ok = plmn(&c, &sai_mcc, sai_mnc) && cur_be16(&c, &sai_lac) && cur_be16(&c, &sai_sac);
+		ok = plmn(&c, &sai_mcc, sai_mnc) && cur_be16(&c, &sai_lac) &&
+		     cur_be16(&c, &sai_sac);
 		have_sai = ok;
 	}
 	if (ok && (flags & 0x04)) /* RAI: PLMN, LAC, RAC (2 octets) */
@@ -77,7 +79,8 @@ int gtpv2_uli_cell(const uint8_t *v, size_t len, char cell[DW_CELL_MAX])
 	if (!ok)
 		return -1;
 	if (have_ecgi)
-		dw_cell_format(cell, DW_CELL_MAX, ecgi_mcc, ecgi_mnc, have_tai ? tac : 0, eci);
+		dw_cell_format(cell, DW_CELL_MAX, ecgi_mcc, ecgi_mnc, have_tai ? tac : 0,
+			       eci);
 	else if (have_cgi)
 		dw_cell_format(cell, DW_CELL_MAX, cgi_mcc, cgi_mnc, cgi_lac, cgi_ci);
 	else if (have_sai)
@@ -148,8 +151,8 @@ static bool walk_ies(struct gtpv2_msg *m, struct cursor *c, unsigned depth)
 			continue;
 		}
 		if (depth == 0 && type == GTPV2_IE_ULI && inst != 0) {
-			/* a ULI of another instance (seen in the wild on Modify Bearer) names
-			 * the cell only when no instance-0 ULI does */
+			/* a ULI of another instance (seen in the wild on Modify Bearer)
+			 * names the cell only when no instance-0 ULI does */
 			char cell[DW_CELL_MAX];
 			if (gtpv2_uli_cell(v.p, v.len, cell) < 0)
 				return false;
@@ -236,7 +239,8 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
 	case GTPV2_DELETE_SESSION_REQUEST:
 	case GTPV2_DELETE_SESSION_RESPONSE:
 		if (!m->has_teid)
-			return DW_PARSE_MALFORMED; /* these messages always carry a TEID */
+			return DW_PARSE_MALFORMED; /* these messages always carry a TEID
+						    */
 		return walk_ies(m, &body, 0) ? DW_PARSE_OK : DW_PARSE_MALFORMED;
 	default:
 		return DW_PARSE_UNSUPPORTED;
@@ -253,10 +257,10 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
  * Session Request. The subscriber is kept by IMSI (or MSISDN when the request had
  * no IMSI); the identity table completes the rest of the event. */
 struct sess {
-	uint64_t who;        /* packed IMSI, or packed MSISDN when who_msisdn */
+	uint64_t who; /* packed IMSI, or packed MSISDN when who_msisdn */
 	uint32_t teid;
-	uint32_t node;       /* key of the address of the node that owns the TEID */
-	uint32_t seq;        /* of the Create Session Request still unanswered */
+	uint32_t node;	     /* key of the address of the node that owns the TEID */
+	uint32_t seq;	     /* of the Create Session Request still unanswered */
 	uint32_t cell_hash;  /* last cell named by a ULI, 0 none */
 	uint32_t prev, next; /* least-recently-seen list */
 	uint8_t pending;     /* a Create Session Response is awaited */
@@ -283,12 +287,14 @@ static uint32_t teid_hash(uint32_t t)
 /* The entry of (teid, node). With exact false, a TEID known only under another
  * node is taken when no entry has this node (addresses rewritten between the
  * nodes and the probe); entries of one TEID share a probe run of the index. */
-static uint32_t sess_find(const struct gtpv2_state *st, uint32_t teid, uint32_t node, bool exact)
+static uint32_t sess_find(const struct gtpv2_state *st, uint32_t teid, uint32_t node,
+			  bool exact)
 {
 	if (!st->slot || !teid)
 		return NIL;
 	uint32_t other = NIL;
-	for (uint32_t h = teid_hash(teid) & st->mask; st->slot[h]; h = (h + 1) & st->mask) {
+	for (uint32_t h = teid_hash(teid) & st->mask; st->slot[h];
+	     h = (h + 1) & st->mask) {
 		const struct sess *x = &st->s[st->slot[h] - 1];
 		if (x->teid != teid)
 			continue;
@@ -455,8 +461,8 @@ static void state_print(const void *p, FILE *f)
 }
 
 static const struct dw_proto_state_ops state_ops = {
-	.print_stats = state_print,
-	.free = state_free,
+    .print_stats = state_print,
+    .free = state_free,
 };
 
 static struct gtpv2_state *get_state(struct dw_pipeline *pl)
@@ -490,8 +496,9 @@ static void unpack_into(uint64_t v, char *out, size_t outlen)
 		dw_digits_unpack(v, out, outlen);
 }
 
-static void emit(struct dw_pipeline *pl, const struct dw_packet *pkt, const struct gtpv2_msg *m,
-		 const struct sess *x, enum dw_event_kind kind, enum dw_session_op op)
+static void emit(struct dw_pipeline *pl, const struct dw_packet *pkt,
+		 const struct gtpv2_msg *m, const struct sess *x, enum dw_event_kind kind,
+		 enum dw_session_op op)
 {
 	struct dw_event ev;
 	memset(&ev, 0, sizeof ev);
@@ -527,7 +534,8 @@ static void remember(struct sess *x, const struct gtpv2_msg *m)
 }
 
 /* Moves the session of request entry r to the responder's TEID. */
-static void bind_responder(struct gtpv2_state *st, uint32_t r, uint32_t teid, uint32_t node)
+static void bind_responder(struct gtpv2_state *st, uint32_t r, uint32_t teid,
+			   uint32_t node)
 {
 	struct sess req = st->s[r];
 	sess_remove(st, r);
@@ -543,7 +551,9 @@ static void bind_responder(struct gtpv2_state *st, uint32_t r, uint32_t teid, ui
 
 static uint32_t dst_node(const struct dw_packet *pkt)
 {
-	return node_key(pkt->dst, pkt->ip_version == 4 ? 4 : pkt->ip_version == 6 ? 16 : 0);
+	return node_key(pkt->dst, pkt->ip_version == 4	 ? 4
+				  : pkt->ip_version == 6 ? 16
+							 : 0);
 }
 
 static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
@@ -555,7 +565,8 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 	st->bad_values += m->bad_values;
 	switch (m->type) {
 	case GTPV2_CREATE_SESSION_REQUEST:
-		if (m->has_sender_fteid && (i = sess_get(st, m->sender_teid, m->sender_node)) != NIL) {
+		if (m->has_sender_fteid &&
+		    (i = sess_get(st, m->sender_teid, m->sender_node)) != NIL) {
 			x = &st->s[i];
 			remember(x, m);
 			x->seq = m->seq;
@@ -577,7 +588,8 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 		else if (m->has_sender_fteid)
 			bind_responder(st, r, m->sender_teid, m->sender_node);
 		else
-			bind_responder(st, r, m->has_pgw_fteid ? m->pgw_teid : 0, m->pgw_node);
+			bind_responder(st, r, m->has_pgw_fteid ? m->pgw_teid : 0,
+				       m->pgw_node);
 		break;
 	}
 	case GTPV2_MODIFY_BEARER_REQUEST:
@@ -590,13 +602,15 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 			st->unattributed++;
 		}
 		bool modify = m->type == GTPV2_MODIFY_BEARER_REQUEST;
-		emit(pl, pkt, m, x, DW_EV_SESSION, modify ? DW_SESSION_MODIFY : DW_SESSION_DELETE);
+		emit(pl, pkt, m, x, DW_EV_SESSION,
+		     modify ? DW_SESSION_MODIFY : DW_SESSION_DELETE);
 		if (x && m->cell[0] && x->cell_hash != cell_hash(m->cell)) {
 			emit(pl, pkt, m, x, DW_EV_LOCATION, DW_SESSION_NONE);
 			x->cell_hash = cell_hash(m->cell);
 		}
 		if (x && !modify)
-			sess_remove(st, i); /* a retransmitted request goes unattributed */
+			sess_remove(st,
+				    i); /* a retransmitted request goes unattributed */
 		break;
 	}
 	default:
@@ -604,8 +618,9 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 	}
 }
 
-static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl, const struct dw_packet *pkt,
-					const uint8_t *p, size_t len)
+static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl,
+					const struct dw_packet *pkt, const uint8_t *p,
+					size_t len)
 {
 	struct gtpv2_state *st = get_state(pl);
 	if (!st)
@@ -633,14 +648,15 @@ static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl, const struct dw_
 			return res;
 		off += m.total;
 		if (k == GTPV2_MAX_PIGGYBACK || off >= len)
-			return DW_PARSE_MALFORMED; /* the P flag promises a message that is not there */
+			return DW_PARSE_MALFORMED; /* the P flag promises a message that
+						      is not there */
 	}
 	return res;
 }
 
 const struct dw_dissector dw_dissector_gtpv2 = {
-	.name = "gtpv2",
-	.proto = DW_PROTO_GTPV2,
-	.udp_ports = { 2123 },
-	.parse = gtpv2_parse,
+    .name = "gtpv2",
+    .proto = DW_PROTO_GTPV2,
+    .udp_ports = {2123},
+    .parse = gtpv2_parse,
 };
