@@ -24,24 +24,36 @@ struct big {
 
 enum { KIND_CALLEE = 0, KIND_SMS = 1 };
 
+/* Most windows see one IMEI and one or two cells: those live in the window, the
+ * rest in a block allocated when a window first needs it. */
+#define INLINE_IMEIS 1
+#define INLINE_CELLS 2
+struct win_more {
+	uint64_t imei[DW_SUM_MAX_IMEIS - INLINE_IMEIS];
+	uint32_t cell[DW_SUM_MAX_CELLS - INLINE_CELLS];
+	uint32_t cell_n[DW_SUM_MAX_CELLS - INLINE_CELLS];
+};
+
 struct win {
 	uint64_t imsi, msisdn; /* packed; the key is imsi, or msisdn | MSISDN_KEY_BIT */
 	int64_t start;	       /* seconds */
 	int64_t first_us, last_us;
-	uint64_t imei[DW_SUM_MAX_IMEIS];
-	uint32_t cell[DW_SUM_MAX_CELLS], cell_n[DW_SUM_MAX_CELLS];
+	uint64_t imei0; /* the first IMEI; more in ->more */
+	uint32_t cell[INLINE_CELLS], cell_n[INLINE_CELLS];
 	uint32_t calls_out, calls_out_answered, calls_out_short, calls_out_failed;
 	uint32_t calls_out_seconds, calls_in, calls_in_answered, sms_out, sms_in;
 	uint32_t data_sessions, registrations;
+	uint32_t gen_next; /* next window of the same start */
 	uint64_t seq_prev;
 	uint32_t seq_run, seq_max;
 	union {
 		uint64_t *list; /* contact hash | kind, exact mode */
 		struct big *big;
 	} ct;
-	uint32_t gen_next; /* next window of the same start */
+	struct win_more *more; /* IMEIs and cells past the inline ones, when seen */
 	uint8_t n_ct, cap_ct, is_big, n_imei, imeis_seen, n_cell, seq_valid;
 };
+_Static_assert(sizeof(struct win) <= 152, "an open window stays small");
 
 struct gen {
 	int64_t start;
@@ -204,6 +216,8 @@ struct dw_windows *dw_windows_new(const struct dw_window_opts *o,
 
 static void win_release(struct win *x)
 {
+	free(x->more);
+	x->more = NULL;
 	if (x->is_big)
 		free(x->ct.big);
 	else
@@ -396,34 +410,59 @@ static void contact_add(struct dw_windows *w, struct win *x, const char *number,
 
 /* ---- counting ---- */
 
+static uint64_t *imei_at(struct win *x, uint32_t i)
+{
+	return i < INLINE_IMEIS ? &x->imei0 : &x->more->imei[i - INLINE_IMEIS];
+}
+
+static uint32_t *cell_at(struct win *x, uint32_t i)
+{
+	return i < INLINE_CELLS ? &x->cell[i] : &x->more->cell[i - INLINE_CELLS];
+}
+
+static uint32_t *count_at(struct win *x, uint32_t i)
+{
+	return i < INLINE_CELLS ? &x->cell_n[i] : &x->more->cell_n[i - INLINE_CELLS];
+}
+
+static bool need_more(struct win *x)
+{
+	if (!x->more)
+		x->more = calloc(1, sizeof *x->more);
+	return x->more != NULL;
+}
+
 static void imei_add(struct win *x, uint64_t imei)
 {
 	for (uint32_t i = 0; i < x->n_imei; i++)
-		if (x->imei[i] == imei)
+		if (*imei_at(x, i) == imei)
 			return;
 	if (x->imeis_seen < UINT8_MAX)
 		x->imeis_seen++;
-	if (x->n_imei < DW_SUM_MAX_IMEIS)
-		x->imei[x->n_imei++] = imei;
+	if (x->n_imei < DW_SUM_MAX_IMEIS && (x->n_imei < INLINE_IMEIS || need_more(x)))
+		*imei_at(x, x->n_imei++) = imei;
 }
 
 static void cell_add(struct win *x, uint32_t cell, uint32_t n)
 {
 	uint32_t min = 0;
 	for (uint32_t i = 0; i < x->n_cell; i++) {
-		if (x->cell[i] == cell) {
-			x->cell_n[i] += n;
+		if (*cell_at(x, i) == cell) {
+			*count_at(x, i) += n;
 			return;
 		}
-		if (x->cell_n[i] < x->cell_n[min])
+		if (*count_at(x, i) < *count_at(x, min))
 			min = i;
 	}
 	if (x->n_cell < DW_SUM_MAX_CELLS) {
-		x->cell[x->n_cell] = cell;
-		x->cell_n[x->n_cell++] = n;
+		if (x->n_cell >= INLINE_CELLS && !need_more(x))
+			return;
+		*cell_at(x, x->n_cell) = cell;
+		*count_at(x, x->n_cell) = n;
+		x->n_cell++;
 	} else { /* Space-Saving: the new cell inherits the least count */
-		x->cell[min] = cell;
-		x->cell_n[min] += n;
+		*cell_at(x, min) = cell;
+		*count_at(x, min) += n;
 	}
 }
 
@@ -512,9 +551,9 @@ static void win_merge(struct dw_windows *w, struct win *dst, struct win *src)
 	if (!dst->msisdn)
 		dst->msisdn = src->msisdn;
 	for (uint32_t i = 0; i < src->n_imei; i++)
-		imei_add(dst, src->imei[i]);
+		imei_add(dst, *imei_at(src, i));
 	for (uint32_t i = 0; i < src->n_cell; i++)
-		cell_add(dst, src->cell[i], src->cell_n[i]);
+		cell_add(dst, *cell_at(src, i), *count_at(src, i));
 	dst->calls_out += src->calls_out;
 	dst->calls_out_answered += src->calls_out_answered;
 	dst->calls_out_short += src->calls_out_short;
@@ -676,7 +715,7 @@ int dw_windows_add(struct dw_windows *w, const struct dw_event *ev, uint32_t cel
 
 /* ---- closing ---- */
 
-static void fill_summary(const struct dw_windows *w, const struct win *x,
+static void fill_summary(const struct dw_windows *w, struct win *x,
 			 struct dw_summary *s)
 {
 	memset(s, 0, sizeof *s);
@@ -687,17 +726,22 @@ static void fill_summary(const struct dw_windows *w, const struct win *x,
 	s->n_imeis = x->n_imei;
 	s->imeis_seen = x->imeis_seen;
 	for (uint32_t i = 0; i < x->n_imei; i++)
-		dw_digits_unpack(x->imei[i], s->imeis[i], sizeof s->imeis[i]);
+		dw_digits_unpack(*imei_at(x, i), s->imeis[i], sizeof s->imeis[i]);
+	uint32_t cell[DW_SUM_MAX_CELLS], cell_n[DW_SUM_MAX_CELLS];
+	for (uint32_t i = 0; i < x->n_cell; i++) {
+		cell[i] = *cell_at(x, i);
+		cell_n[i] = *count_at(x, i);
+	}
 	/* cells: most events first, then by name */
 	uint32_t order[DW_SUM_MAX_CELLS];
 	for (uint32_t i = 0; i < x->n_cell; i++) {
 		uint32_t j = i;
 		while (j > 0) {
 			uint32_t p = order[j - 1];
-			int c = x->cell_n[p] != x->cell_n[i]
-				    ? (x->cell_n[p] < x->cell_n[i] ? 1 : -1)
-				    : strcmp(dw_cells_name(w->cells, x->cell[p]),
-					     dw_cells_name(w->cells, x->cell[i]));
+			int c = cell_n[p] != cell_n[i]
+				    ? (cell_n[p] < cell_n[i] ? 1 : -1)
+				    : strcmp(dw_cells_name(w->cells, cell[p]),
+					     dw_cells_name(w->cells, cell[i]));
 			if (c <= 0)
 				break;
 			order[j] = p;
@@ -708,8 +752,8 @@ static void fill_summary(const struct dw_windows *w, const struct win *x,
 	s->n_cells = x->n_cell;
 	for (uint32_t i = 0; i < x->n_cell; i++) {
 		snprintf(s->cells[i].cell, sizeof s->cells[i].cell, "%s",
-			 dw_cells_name(w->cells, x->cell[order[i]]));
-		s->cells[i].events = x->cell_n[order[i]];
+			 dw_cells_name(w->cells, cell[order[i]]));
+		s->cells[i].events = cell_n[order[i]];
 	}
 	s->calls_out = x->calls_out;
 	s->calls_out_answered = x->calls_out_answered;
@@ -823,8 +867,9 @@ void dw_windows_get_stats(const struct dw_windows *w, struct dw_window_stats *s)
 	size_t contacts = 0;
 	for (uint32_t g = 0; g < w->n_gens; g++)
 		for (uint32_t i = w->gens[g].head; i != NIL; i = w->w[i].gen_next)
-			contacts += w->w[i].is_big ? sizeof(struct big)
-						   : w->w[i].cap_ct * sizeof(uint64_t);
+			contacts += (w->w[i].is_big ? sizeof(struct big)
+						    : w->w[i].cap_ct * sizeof(uint64_t)) +
+				    (w->w[i].more ? sizeof(struct win_more) : 0);
 	s->bytes =
 	    (size_t)w->cap * sizeof *w->w + (w->slot ? (w->mask + 1) * 4u : 0) + contacts;
 }
