@@ -221,6 +221,48 @@ static void summaries_json(void **state)
 	free(out);
 }
 
+static void summary_round_trip_full(void **state)
+{
+	(void)state;
+	struct dw_summary s, back;
+	memset(&s, 0, sizeof s);
+	s.window_start = 1772409600;
+	s.window_seconds = 300;
+	strcpy(s.imsi, "001010000000064");
+	strcpy(s.msisdn, "8613800001234");
+	s.n_imeis = DW_SUM_MAX_IMEIS;
+	s.imeis_seen = 9;
+	for (int i = 0; i < DW_SUM_MAX_IMEIS; i++)
+		snprintf(s.imeis[i], sizeof s.imeis[i], "3512345600000%d", i);
+	s.n_cells = DW_SUM_MAX_CELLS;
+	for (int i = 0; i < DW_SUM_MAX_CELLS; i++) {
+		snprintf(s.cells[i].cell, sizeof s.cells[i].cell, "460-01-%d-4294967295", 65535 - i);
+		s.cells[i].events = 4000000000u - (uint32_t)i;
+	}
+	s.calls_out = UINT32_MAX;
+	s.calls_out_short = 7;
+	s.seq_run_max = 12;
+	s.first_event_us = 1772409600000001LL;
+	s.last_event_us = 1772409899999999LL;
+	s.n_sketch = DW_SUM_SKETCH_K;
+	for (int i = 0; i < DW_SUM_SKETCH_K; i++)
+		s.contact_sketch[i] = UINT64_C(0xfffffffffffffff0) + (uint64_t)i - 16;
+	json_t *j = dw_summary_to_json(&s);
+	assert_non_null(j);
+	char err[128];
+	assert_int_equal(dw_summary_from_json(j, &back, err, sizeof err), 0);
+	assert_memory_equal(&s, &back, sizeof s);
+	/* the text form too */
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_error_t e;
+	json_t *j2 = json_loads(text, 0, &e);
+	assert_int_equal(dw_summary_from_json(j2, &back, err, sizeof err), 0);
+	assert_memory_equal(&s, &back, sizeof s);
+	free(text);
+	json_decref(j2);
+	json_decref(j);
+}
+
 static void summary_from_json_rejects(void **state)
 {
 	(void)state;
@@ -282,6 +324,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(events_json),
 	    cmocka_unit_test(summaries_json),
+	    cmocka_unit_test(summary_round_trip_full),
 	    cmocka_unit_test(summary_from_json_rejects),
 	    cmocka_unit_test(sink_output),
 	};
