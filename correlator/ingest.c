@@ -228,7 +228,7 @@ static int on_batch(struct ingest *in, struct sensor *s, const struct dw_wire_ms
 
 static int on_eos(struct ingest *in, struct sensor *s, const struct dw_wire_msg *m)
 {
-	if (s->eos_done)
+	if (s->eos_done && m->seq == s->eos_seq)
 		return 0; /* a resend: the acknowledgement says so again */
 	if (m->seq != s->pending) {
 		if (!s->eos_logged)
@@ -242,9 +242,11 @@ static int on_eos(struct ingest *in, struct sensor *s, const struct dw_wire_msg 
 		LOG_ERROR("ingest", "sensor %s: cannot record its end-of-stream", s->id);
 		return -1;
 	}
-	s->eos_done = true;
+	if (!s->eos_done)
+		in->stats.sensors_done++;
+	s->eos_done = true; /* again, if it sent more since: a restarted sensor */
 	s->eos_seq = m->seq;
-	in->stats.sensors_done++;
+	s->eos_logged = false;
 	LOG_INFO("ingest", "sensor %s: end of stream after %llu summaries", s->id,
 		 (unsigned long long)m->seq);
 	return 1;
