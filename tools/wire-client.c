@@ -190,7 +190,7 @@ static int mode_hostile(struct dw_config *cfg, const struct opts *o)
 	zmq_send(sock, b.p, b.len, 0);
 	memcpy(buf, "DW\x01\x02", 4);
 	zmq_send(sock, buf, max + 1, 0); /* oversized */
-	sent += 6;
+	sent += 5;
 	printf("hostile: sent %d bad messages\n", sent);
 	zmq_close(sock);
 	zmq_ctx_term(ctx);
