@@ -564,7 +564,7 @@ int dw_store_each_summary(struct dw_store *st, int64_t from, int64_t to, dw_summ
 			  void *ctx)
 {
 	char sql[sizeof SELECT_COLS + 96];
-	snprintf(sql, sizeof sql, "%s WHERE window_start >= ? AND window_start < ? ORDER BY id",
+	snprintf(sql, sizeof sql, "%s WHERE window_start >= ? AND window_start < ? ORDER BY window_start, id",
 		 SELECT_COLS);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
