@@ -39,7 +39,9 @@ if kill -0 "$corr" 2>/dev/null; then
 	sed 's/^/# /' "$TMP/corr.log" | tail -5
 else
 	wait "$corr"
-	check_eq "correlator finished its batch run with status 0" 0 $?
+	rc_corr=$?
+	check_eq "correlator finished its batch run with status 0" 0 "$rc_corr"
+	[ "$rc_corr" -ne 0 ] && sed 's/^/# correlator: /' "$TMP/corr.log" | tail -5
 fi
 check_eq "both sensors recorded as finished" "2" "$(sqlite3 "$DB" 'select count(*) from sensor where done = 1')"
 check "summaries stored" test "$(sqlite3 "$DB" 'select count(*) from summary')" -gt 100
