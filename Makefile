@@ -53,6 +53,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 .PHONY: all deps check tests asan fuzz bench demo config clean format
+# Keep generated protobuf-c files and objects that pattern rules make on the way.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS)
@@ -72,14 +74,18 @@ $(BUILD)/obj/%.o: %.c $(PROTO_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_BASE) $(CFLAGS_BASE) $(CFLAGS) -c $< -o $@
 
-$(LIB_COMMON): $(COMMON_OBJ)
-$(LIB_SENSOR): $(SENSOR_OBJ)
-$(LIB_CORR): $(CORR_OBJ)
-$(LIB_SIM): $(SIM_OBJ)
+# Each library also depends on a stamp holding its member list, rewritten only when
+# the list changes, so that deleting a source file rebuilds the library without it.
+members_stamp = $(shell mkdir -p $(BUILD); echo '$(2)' | cmp -s - $(BUILD)/$(1).members || \
+	echo '$(2)' > $(BUILD)/$(1).members)$(BUILD)/$(1).members
+$(LIB_COMMON): $(COMMON_OBJ) $(call members_stamp,common,$(COMMON_OBJ))
+$(LIB_SENSOR): $(SENSOR_OBJ) $(call members_stamp,sensor,$(SENSOR_OBJ))
+$(LIB_CORR): $(CORR_OBJ) $(call members_stamp,correlator,$(CORR_OBJ))
+$(LIB_SIM): $(SIM_OBJ) $(call members_stamp,sim,$(SIM_OBJ))
 $(ALL_LIBS):
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	$(AR) rcs $@ $^ $(if $^,,$(BUILD)/obj/empty.o)
+	$(AR) rcs $@ $(filter %.o,$^) $(if $(filter %.o,$^),,$(BUILD)/obj/empty.o)
 
 $(BUILD)/obj/empty.o:
 	@mkdir -p $(dir $@)

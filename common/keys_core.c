@@ -56,6 +56,9 @@ const struct dw_key_def dw_keys_core[] = {
 	    "Seconds of packet time after which a call with no final message is closed."),
 	INT("sensor", "max_sessions", "2000000", 16, 100000000,
 	    "GTP-C sessions tracked by TEID; the least recently seen is evicted past this."),
+	INT("sensor", "max_cells", "1000000", 16, 100000000,
+	    "Distinct cell ids the sensor interns (about 56 bytes each); cells past this "
+	    "are not counted in summaries (and counted in --stats)."),
 	INT("sensor", "short_call_s", "20", 1, 600,
 	    "An answered outgoing call shorter than this counts as a short call."),
 	INT("sensor", "seq_max_step", "10", 1, 1000,

@@ -15,7 +15,7 @@
 #include "denwatch/log.h"
 #include "ingest.h"
 #include "report.h"
-#include "sumjson.h"
+#include "denwatch/summary_json.h"
 #include "scoring.h"
 #include "store.h"
 
@@ -170,7 +170,12 @@ static int cmd_import(struct opts *o, struct dw_config *cfg)
 		seq++;
 		struct dw_summary s;
 		char err[256];
-		if (dw_summary_from_json(line, &s, err, sizeof err) != 0) {
+		json_error_t je;
+		json_t *j = json_loads(line, 0, &je);
+		int bad = !j ? (snprintf(err, sizeof err, "not JSON: %s", je.text), -1)
+			     : dw_summary_from_json(j, &s, err, sizeof err);
+		json_decref(j);
+		if (bad != 0) {
 			dw_error("import: %s:%llu: %s", path, (unsigned long long)seq, err);
 			rc = DW_EXIT_FAIL;
 			break;

@@ -45,6 +45,22 @@ int dw_pipeline_advance(struct dw_pipeline *pl, int64_t ts_us);
 /* End of input: close every window. Returns -1 if the sink failed. */
 int dw_pipeline_finish(struct dw_pipeline *pl);
 struct dw_proto_stats *dw_pipeline_stats(struct dw_pipeline *pl, enum dw_proto p);
+/* The configuration the pipeline was made with (a dissector's limits). */
+const struct dw_config *dw_pipeline_config(const struct dw_pipeline *pl);
+
+/* Per-protocol state a dissector keeps across messages (GTPv2 sessions by TEID,
+ * SIP calls by Call-ID), owned by the pipeline: created by the dissector on first
+ * use and registered here; the pipeline calls advance with packet time (expiry),
+ * print_stats for --stats, and free at the end. Any hook may be NULL. */
+struct dw_proto_state_ops {
+	int (*advance)(void *state, struct dw_pipeline *pl, int64_t ts_us);
+	void (*print_stats)(const void *state, FILE *f);
+	void (*free)(void *state);
+};
+void *dw_pipeline_state(struct dw_pipeline *pl, enum dw_proto p);
+void dw_pipeline_set_state(struct dw_pipeline *pl, enum dw_proto p, void *state,
+			   const struct dw_proto_state_ops *ops);
+
 /* Table sizes and evictions, printed by --stats. */
 void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f);
 void dw_pipeline_free(struct dw_pipeline *pl);

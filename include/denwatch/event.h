@@ -41,6 +41,7 @@ enum dw_direction { DW_DIR_NONE, DW_DIR_MO, DW_DIR_MT };
 
 struct dw_event {
 	int64_t ts_us; /* packet time, microseconds since the epoch */
+	uint64_t frame; /* frame number of the packet (struct dw_packet), 0 if none */
 	enum dw_proto proto;
 	enum dw_event_kind kind;
 	enum dw_direction dir;

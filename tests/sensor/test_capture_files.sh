@@ -1,0 +1,72 @@
+# test_capture_files.sh: every capture in ../shared/captures goes through
+# `denwatch-sensor --dump events --stats` without a crash; frames, GTP-U and SCTP
+# counts match what tshark sees, and once the SIP dissector parses, the number
+# of SIP messages per file equals tshark's.
+. "$DW_ROOT/tests/lib.sh"
+
+stat_of() { # file name: the value of one --stats counter
+	awk -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print "missing" }' "$1"
+}
+
+sip_parsing=0
+n=0
+for f in $(find "$CAPTURES" -name '*.pcap' -o -name '*.pcapng' | sort); do
+	name=${f#"$CAPTURES"/}
+	n=$((n + 1))
+	out="$TMP/$n.out"
+	err="$TMP/$n.err"
+	"$SENSOR" -r "$f" --dump events --stats >"$out" 2>"$err"
+	rc=$?
+	check_eq "$name: exit status 0" 0 "$rc"
+	if [ "$rc" -ne 0 ]; then
+		sed 's/^/# /' "$err" | grep -v '^# [a-z0-9_]*\.[a-z_]* [0-9]*$' | head -5
+	fi
+	bad_json=$(jq -c . <"$out" 2>&1 >/dev/null | head -1)
+	check_eq "$name: stdout is JSON Lines" "" "$bad_json"
+	want=$(tshark -r "$f" 2>/dev/null | wc -l)
+	check_eq "$name: frames read equal tshark's" "$want" "$(stat_of "$err" capture.frames)"
+	sip_want=$(tshark -r "$f" -Y sip -T fields -e sip.CSeq 2>/dev/null | awk -F, 'NF { n += NF } END { print n + 0 }')
+	sip_parsed=$(stat_of "$err" sip.parsed)
+	sip_unsup=$(stat_of "$err" sip.unsupported)
+	[ "$sip_parsed" != missing ] && [ "$sip_parsed" -gt 0 ] && sip_parsing=1
+	echo "$name $sip_want $sip_parsed $sip_unsup" >>"$TMP/sip_counts"
+done
+check "found the captures (at least 15 files)" [ "$n" -ge 15 ]
+
+# SIP messages per file: well-formed SIP messages the sensor parsed (parsed +
+# unsupported methods) against tshark's count of SIP messages (one CSeq each).
+# Needs the SIP dissector; with the placeholder (nothing parsed anywhere) the
+# comparison is reported as skipped, visibly.
+if [ "$sip_parsing" -eq 0 ]; then
+	ok "SIP message counts against tshark # SKIP SIP dissector not in this build (sip.parsed = 0 on every file)"
+else
+	while read -r name want parsed unsup; do
+		check_eq "$name: SIP messages equal tshark's ($want)" "$want" "$((parsed + unsup))"
+	done <"$TMP/sip_counts"
+fi
+
+# Layer counters on files whose structure is known.
+volte="$CAPTURES/sip/volte_iphone_ims_sip_over_gtpu.pcap"
+"$SENSOR" -r "$volte" --dump events --stats >/dev/null 2>"$TMP/volte.err"
+gtpu=$(tshark -r "$volte" -Y 'gtp.message == 255' 2>/dev/null | wc -l)
+check_eq "VoLTE capture: every G-PDU decapsulated ($gtpu)" "$gtpu" "$(stat_of "$TMP/volte.err" net.gtpu_decapsulated)"
+sctp="$CAPTURES/sip/sip_invite_over_sctp.pcap"
+"$SENSOR" -r "$sctp" --dump events --stats >/dev/null 2>"$TMP/sctp.err"
+chunks=$(tshark -r "$sctp" -T fields -e sctp.data_tsn 2>/dev/null | awk -F, 'NF { n += NF } END { print n + 0 }')
+check_eq "SIP over SCTP: DATA chunks ($chunks)" "$chunks" "$(stat_of "$TMP/sctp.err" net.sctp_data_chunks)"
+check_eq "SIP over SCTP: the fragmented INVITE reassembled" 1 "$(stat_of "$TMP/sctp.err" net.sctp_reassembled)"
+check_eq "SIP over SCTP: 4 messages handed on" 4 "$(stat_of "$TMP/sctp.err" net.payloads)"
+ipv6="$CAPTURES/sip/sip_call_over_ipv6_udp.pcap"
+"$SENSOR" -r "$ipv6" --dump events --stats >/dev/null 2>"$TMP/v6.err"
+check_eq "SIP over IPv6: 6 UDP payloads" 6 "$(stat_of "$TMP/v6.err" net.payloads)"
+frag="$CAPTURES/diameter/magma_attach_s6a_gx_gy.pcapng"
+"$SENSOR" -r "$frag" --dump events --stats >/dev/null 2>"$TMP/frag.err"
+reas=$(tshark -r "$frag" -Y 'ip.fragments' 2>/dev/null | wc -l)
+check_eq "fragmented GTP-U datagrams reassembled ($reas)" "$reas" "$(stat_of "$TMP/frag.err" net.frag_reassembled)"
+
+# Several files in the order given: frame numbers run on.
+a="$CAPTURES/sip/sip_call_over_ipv6_udp.pcap"
+b="$CAPTURES/gtpv2/magma_nsa_attach_s6a_s11.pcapng"
+"$SENSOR" -r "$a" "$b" --dump events --stats >/dev/null 2>"$TMP/two.err"
+check_eq "two files: frames add up" $((6 + 70)) "$(stat_of "$TMP/two.err" capture.frames)"
+check_eq "two files: both read" 2 "$(stat_of "$TMP/two.err" capture.files_read)"
