@@ -84,9 +84,10 @@ def uri_number(uri, strict):
         user, host = rest.split("@", 1)
         user = re.split(r"[;:]", user)[0]
         params = host
-        if re.fullmatch(r"\d{14,15}", user) and (host.lower().startswith("ims.mnc")
-                                                   or ".3gppnetwork.org" in host.lower()):
-            return None  # an IMSI-based identity, not a number
+        ims = host.lower().startswith("ims.mnc") or ".3gppnetwork.org" in host.lower()
+        if (re.fullmatch(r"\d{14,15}", user) and ims) or \
+                (re.fullmatch(r"\d{15}", user) and ";user=phone" not in host.lower()):
+            return None  # an IMSI-based identity or a contact's IMSI, not a number
         if strict and not user.startswith("+") and ";user=phone" not in params.lower():
             return None
     glob = user.startswith("+")
