@@ -25,7 +25,7 @@ struct dw_pipeline {
 	struct dw_cells *cells;
 	struct dw_ident *ident;
 	struct dw_windows *win; /* NULL when printing events */
-	int failed;             /* the output or the sink failed: stop */
+	int failed;		/* the output or the sink failed: stop */
 	uint64_t output_errors;
 };
 
@@ -58,12 +58,12 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 		goto fail;
 	if (opts->output != DW_OUT_EVENTS) {
 		struct dw_window_opts wo = {
-			.seconds = (uint32_t)dw_config_int(cfg, "window.seconds"),
-			.grace_s = (uint32_t)dw_config_int(cfg, "window.grace_seconds"),
-			.short_call_s = (uint32_t)dw_config_int(cfg, "sensor.short_call_s"),
-			.seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
-			.max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
-									: UINT32_MAX - 1),
+		    .seconds = (uint32_t)dw_config_int(cfg, "window.seconds"),
+		    .grace_s = (uint32_t)dw_config_int(cfg, "window.grace_seconds"),
+		    .short_call_s = (uint32_t)dw_config_int(cfg, "sensor.short_call_s"),
+		    .seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
+		    .max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
+								     : UINT32_MAX - 1),
 		};
 		pl->win = dw_windows_new(&wo, pl->cells, on_summary, pl);
 		if (!pl->win)
@@ -185,7 +185,9 @@ void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f)
 	 * window pool at its peak size) and, for the whole process, peak RSS over the
 	 * most subscribers tracked at once */
 	struct rusage ru;
-	unsigned long long rss = getrusage(RUSAGE_SELF, &ru) == 0 ? (unsigned long long)ru.ru_maxrss * 1024 : 0;
+	unsigned long long rss = getrusage(RUSAGE_SELF, &ru) == 0
+				     ? (unsigned long long)ru.ru_maxrss * 1024
+				     : 0;
 	unsigned long long subs = is.peak ? is.peak : 1;
 	stat(f, "memory.peak_rss_bytes", rss);
 	stat(f, "memory.table_bytes", table_bytes);
