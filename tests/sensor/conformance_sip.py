@@ -216,7 +216,7 @@ def expected_events(rows):
 
     for r in rows:
         if not supported(r):
-            continue
+            continue  # (SIP over WebSocket is decoded too, RFC 7118)
         f = int(r["frame.number"])
         t = float(r["frame.time_epoch"])
         cid, meth, st = r["sip.Call-ID"], r["sip.Method"], r["sip.Status-Code"]
