@@ -91,10 +91,10 @@ static bool slice_icontains(struct slice a, const char *s)
 
 static size_t find_char(struct slice s, size_t from, char c)
 {
-	for (size_t i = from; i < s.len; i++)
-		if (s.p[i] == (uint8_t)c)
-			return i;
-	return s.len;
+	if (from >= s.len)
+		return s.len;
+	const uint8_t *q = memchr(s.p + from, (uint8_t)c, s.len - from);
+	return q ? (size_t)(q - s.p) : s.len;
 }
 
 /* ---- name tables ---- */
@@ -126,16 +126,40 @@ static const struct name_entry header_names[] = {
 	NAME("p-access-network-info", 0, SIP_H_PANI),
 };
 
+/* The entries of header_names (index + 1, 0 ends) by full-name length: most
+ * header lines are looked up, so a line only compares the names of its length.
+ * A test checks this table against header_names. */
+#define NAME_MAX_LEN 21
+static const uint8_t names_by_len[NAME_MAX_LEN + 1][4] = {
+	[2] = { 3 },	     /* to */
+	[3] = { 1 },	     /* via */
+	[4] = { 2, 5 },	     /* from, cseq */
+	[5] = { 9 },	     /* route */
+	[7] = { 4, 6, 10 },  /* call-id, contact, expires */
+	[12] = { 7 },	     /* content-type */
+	[13] = { 11 },	     /* authorization */
+	[14] = { 8 },	     /* content-length */
+	[16] = { 15 },	     /* p-associated-uri */
+	[17] = { 14 },	     /* p-called-party-id */
+	[19] = { 12 },	     /* p-asserted-identity */
+	[20] = { 13 },	     /* p-preferred-identity */
+	[21] = { 16 },	     /* p-access-network-info */
+};
+
 enum sip_hdr_id sip_hdr_lookup(const uint8_t *name, size_t len)
 {
-	size_t n = sizeof header_names / sizeof header_names[0];
-	if (len == 0)
+	if (len == 0 || len > NAME_MAX_LEN)
 		return SIP_H_OTHER;
 	char first = lower((char)name[0]);
-	for (size_t i = 0; i < n; i++) {
-		const struct name_entry *e = &header_names[i];
-		if (len == 1 ? e->compact == first
-			     : (e->len == len && e->name[0] == first && mem_ieq(name, e->name, len)))
+	if (len == 1) {
+		for (size_t i = 0; i < sizeof header_names / sizeof header_names[0]; i++)
+			if (header_names[i].compact == first)
+				return (enum sip_hdr_id)header_names[i].id;
+		return SIP_H_OTHER;
+	}
+	for (const uint8_t *k = names_by_len[len]; *k; k++) {
+		const struct name_entry *e = &header_names[*k - 1];
+		if (e->len == len && e->name[0] == first && mem_ieq(name, e->name, len))
 			return (enum sip_hdr_id)e->id;
 	}
 	return SIP_H_OTHER;
@@ -434,9 +458,24 @@ bool sip_addr_parse(struct slice e, struct sip_addr *a)
 	return a->uri.len > 0;
 }
 
+/* Could name occur in s at all (ignoring case)? A cheap first look: most
+ * parameters asked for are absent. */
+static bool may_contain(struct slice s, const char *name, size_t nlen)
+{
+	if (nlen == 0)
+		return true;
+	uint8_t c0 = (uint8_t)lower(name[0]);
+	for (size_t i = 0; i + nlen <= s.len; i++)
+		if ((uint8_t)lower((char)s.p[i]) == c0 && mem_ieq(s.p + i, name, nlen))
+			return true;
+	return false;
+}
+
 bool sip_param(struct slice params, const char *name, struct slice *value)
 {
 	size_t i = 0, nlen = strlen(name);
+	if (!may_contain(params, name, nlen))
+		return false;
 	while (i < params.len) {
 		while (i < params.len && (params.p[i] == ';' || is_ws(params.p[i])))
 			i++;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -467,6 +468,57 @@ static void many_and_long_headers(void **state)
 	free(line);
 }
 
+/* Every header name, full and compact, in any case, finds its id (the lookup
+ * goes through a table by name length), and near misses find nothing. */
+static void header_name_table(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		char compact;
+		enum sip_hdr_id id;
+	} t[] = {
+		{ "Via", 'v', SIP_H_VIA },
+		{ "From", 'f', SIP_H_FROM },
+		{ "To", 't', SIP_H_TO },
+		{ "Call-ID", 'i', SIP_H_CALL_ID },
+		{ "CSeq", 0, SIP_H_CSEQ },
+		{ "Contact", 'm', SIP_H_CONTACT },
+		{ "Content-Type", 'c', SIP_H_CONTENT_TYPE },
+		{ "Content-Length", 'l', SIP_H_CONTENT_LENGTH },
+		{ "Route", 0, SIP_H_ROUTE },
+		{ "Expires", 0, SIP_H_EXPIRES },
+		{ "Authorization", 0, SIP_H_AUTHORIZATION },
+		{ "P-Asserted-Identity", 0, SIP_H_PAI },
+		{ "P-Preferred-Identity", 0, SIP_H_PPI },
+		{ "P-Called-Party-ID", 0, SIP_H_PCPID },
+		{ "P-Associated-URI", 0, SIP_H_PAU },
+		{ "P-Access-Network-Info", 0, SIP_H_PANI },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char up[32], low[32];
+		size_t n = strlen(t[i].name);
+		for (size_t k = 0; k <= n; k++) {
+			up[k] = (char)toupper((unsigned char)t[i].name[k]);
+			low[k] = (char)tolower((unsigned char)t[i].name[k]);
+		}
+		assert_int_equal(sip_hdr_lookup((const uint8_t *)t[i].name, n), t[i].id);
+		assert_int_equal(sip_hdr_lookup((const uint8_t *)up, n), t[i].id);
+		assert_int_equal(sip_hdr_lookup((const uint8_t *)low, n), t[i].id);
+		if (n > 2)
+			assert_int_equal(sip_hdr_lookup((const uint8_t *)low, n - 1), SIP_H_OTHER);
+		low[n - 1] = 'x';
+		assert_int_equal(sip_hdr_lookup((const uint8_t *)low, n), SIP_H_OTHER);
+		if (t[i].compact) {
+			char c[2] = { t[i].compact, (char)toupper(t[i].compact) };
+			assert_int_equal(sip_hdr_lookup((const uint8_t *)c, 1), t[i].id);
+			assert_int_equal(sip_hdr_lookup((const uint8_t *)c + 1, 1), t[i].id);
+		}
+	}
+	assert_int_equal(sip_hdr_lookup((const uint8_t *)"P-Access-Network-Infos", 22), SIP_H_OTHER);
+	assert_int_equal(sip_hdr_lookup((const uint8_t *)"", 0), SIP_H_OTHER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +527,7 @@ int main(void)
 		cmocka_unit_test(volte_message_body),
 		cmocka_unit_test(sctp_invite_pai_list),
 		cmocka_unit_test(compact_case_folding),
+		cmocka_unit_test(header_name_table),
 		cmocka_unit_test(rfc3261_invite),
 		cmocka_unit_test(uris),
 		cmocka_unit_test(pani_forms),
