@@ -137,6 +137,11 @@ bench: deps all
 demo: deps all
 	@tools/demo.sh $(BUILD)
 
+# Detection quality over the scenario matrix (tests/quality/): recall, precision,
+# negatives flagged and time to first flag, per scenario; writes the table.
+quality: deps all
+	@tests/quality/run.sh $(BUILD)
+
 # Regenerates config/denwatch.conf from the key tables.
 config: $(BUILD)/tools/genconf
 	$(BUILD)/tools/genconf > config/denwatch.conf

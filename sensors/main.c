@@ -421,6 +421,7 @@ int main(int argc, char **argv)
 		goto out_args;
 	struct sensor s = { 0 };
 	if (dw_config_setup(&s.cfg, a.config, a.sets, a.nsets) != 0) {
+		dw_config_free(&s.cfg);
 		rc = DW_EXIT_USAGE;
 		goto out_args;
 	}

@@ -11,7 +11,19 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export DW_ROOT="$ROOT"
 export DW_BUILD="$ROOT/$BUILD"
-export DW_CAPTURES="${DW_CAPTURES:-$ROOT/../shared/captures}"
+# shared/ sits beside the checkout (CI's clone, the main work tree); from a git
+# worktree elsewhere, find it beside the main repository.
+if [ -z "${DW_CAPTURES:-}" ]; then
+	DW_CAPTURES="$ROOT/../shared/captures"
+	if [ ! -d "$DW_CAPTURES" ]; then
+		common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null)
+		[ -n "$common" ] && DW_CAPTURES="$(dirname "$common")/../shared/captures"
+	fi
+fi
+if [ ! -d "$DW_CAPTURES" ]; then
+	echo "run-tests: the third-party captures are missing ($DW_CAPTURES); set DW_CAPTURES" >&2
+fi
+export DW_CAPTURES
 export CMOCKA_MESSAGE_OUTPUT=TAP
 LOGS="$DW_BUILD/test-logs"
 mkdir -p "$LOGS"
