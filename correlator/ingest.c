@@ -299,6 +299,13 @@ static int handle_one(struct ingest *in)
 		drop(in, r, rlen, &msg, e);
 		goto out;
 	}
+	/* With CURVE, an allow-list entry that names its sensor binds the key to
+	 * that sensor id: one sensor cannot write into another's sequence. */
+	const char *user = in->zap ? zmq_msg_gets(&msg, "User-Id") : NULL;
+	if (user && *user && strcmp(user, m.sensor_id) != 0) {
+		drop(in, r, rlen, &msg, DW_WIRE_BAD_SENSOR_ID);
+		goto out;
+	}
 	struct sensor *s = sensor_get(in, m.sensor_id);
 	if (!s) {
 		drop(in, r, rlen, &msg, DW_WIRE_BAD_SENSOR_ID);
@@ -326,8 +333,9 @@ out:
 
 /* ---- configuration reload (SIGHUP) ---- */
 
-/* Re-reads the config file and takes its scoring.* and sites.* values; the rest
- * (endpoint, store) needs a restart. A bad file is reported and ignored. */
+/* Re-reads the config file and takes its scoring.* and sites.* values, except
+ * those set with --set; the rest (endpoint, store) needs a restart. A bad file
+ * is reported and ignored. */
 static void reload(struct ingest *in)
 {
 	struct dw_config *cfg = in->cfg, fresh;
@@ -347,6 +355,8 @@ static void reload(struct ingest *in)
 		const char *sec = cfg->defs[i]->section;
 		if (strcmp(sec, "scoring") != 0 && strcmp(sec, "sites") != 0)
 			continue;
+		if (cfg->v[i].origin && strcmp(cfg->v[i].origin, "--set") == 0)
+			continue; /* the command line still wins */
 		if (strcmp(cfg->v[i].text, fresh.v[i].text) != 0)
 			changed++;
 		struct dw_config_value t = cfg->v[i];
