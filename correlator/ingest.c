@@ -127,6 +127,20 @@ static struct sensor *sensor_get(struct ingest *in, const char *id)
 	return s;
 }
 
+/* A sensor that finished before this correlator started (a restart after kill -9
+ * in batch mode) has already sent its end-of-stream: count it as finished until it
+ * sends more. */
+static void preload_finished(void *arg, const char *sensor_id, uint64_t last_seq)
+{
+	struct sensor *s = sensor_get(arg, sensor_id);
+	if (!s)
+		return;
+	s->eos_done = true;
+	s->eos_seq = last_seq;
+	LOG_INFO("ingest", "sensor %s finished before this start, at %llu", sensor_id,
+		 (unsigned long long)last_seq);
+}
+
 static void set_route(struct sensor *s, const uint8_t *rid, size_t rid_len)
 {
 	memcpy(s->rid, rid, rid_len);
@@ -390,6 +404,7 @@ static int setup(struct ingest *in, const struct dw_ingest_opts *opts)
 		dw_error("run: out of memory");
 		return -1;
 	}
+	dw_store_each_finished_sensor(in->st, preload_finished, in);
 	bool curve = dw_config_bool(cfg, "transport.curve");
 	in->sock = zmq_socket(in->ctx, ZMQ_ROUTER);
 	if (!in->sock) {
