@@ -10,15 +10,8 @@
 
 #include "dump.h"
 #include "identity.h"
+#include "proto/sip.h"
 #include "window.h"
-
-/* The SIP dissector keeps its call table by pipeline (sensors/proto/sip.h): the
- * pipeline creates it with the configured limits, lets packet time expire calls
- * and frees it. Weak so that this file links before and without the SIP work. */
-int dw_sip_attach(struct dw_pipeline *pl, const struct dw_config *cfg)
-    __attribute__((weak));
-void dw_sip_calls_expire(struct dw_pipeline *pl, int64_t now_us) __attribute__((weak));
-void dw_sip_detach(struct dw_pipeline *pl) __attribute__((weak));
 
 struct proto_state {
 	void *state;
@@ -77,7 +70,8 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 		if (!pl->win)
 			goto fail;
 	}
-	if (dw_sip_attach && dw_sip_attach(pl, cfg) < 0)
+	/* the SIP dissector's call table, with the configured limits */
+	if (dw_sip_attach(pl, cfg) < 0)
 		goto fail;
 	return pl;
 fail:
@@ -134,8 +128,7 @@ int dw_pipeline_advance(struct dw_pipeline *pl, int64_t ts_us)
 		    ps->ops->advance(ps->state, pl, ts_us) < 0)
 			pl->failed = 1;
 	}
-	if (dw_sip_calls_expire)
-		dw_sip_calls_expire(pl, ts_us);
+	dw_sip_calls_expire(pl, ts_us);
 	if (pl->win && !pl->failed && dw_windows_advance(pl->win, ts_us) < 0)
 		pl->failed = 1;
 	return pl->failed ? -1 : 0;
@@ -170,6 +163,11 @@ void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f)
 	}
 	struct dw_ident_stats is;
 	dw_ident_get_stats(pl->ident, &is);
+	struct sip_call_stats cs;
+	dw_sip_call_stats((struct dw_pipeline *)pl, &cs);
+	stat(f, "sip.calls_active", cs.active);
+	stat(f, "sip.calls_evicted", cs.evicted);
+	stat(f, "sip.calls_expired", cs.expired);
 	stat(f, "identity.subscribers", is.tracked);
 	stat(f, "identity.subscribers_peak", is.peak);
 	stat(f, "identity.capacity", is.capacity);
@@ -211,8 +209,7 @@ void dw_pipeline_free(struct dw_pipeline *pl)
 {
 	if (!pl)
 		return;
-	if (dw_sip_detach)
-		dw_sip_detach(pl);
+	dw_sip_detach(pl);
 	for (int p = 0; p < DW_PROTO_COUNT; p++) {
 		struct proto_state *ps = &pl->ps[p];
 		if (ps->state && ps->ops && ps->ops->free)
