@@ -232,8 +232,10 @@ static void summary_round_trip_full(void **state)
 	strcpy(s.msisdn, "8613800001234");
 	s.n_imeis = DW_SUM_MAX_IMEIS;
 	s.imeis_seen = 9;
-	for (int i = 0; i < DW_SUM_MAX_IMEIS; i++)
-		snprintf(s.imeis[i], sizeof s.imeis[i], "3512345600000%d", i);
+	for (int i = 0; i < DW_SUM_MAX_IMEIS; i++) {
+		memcpy(s.imeis[i], "3512345600000", 13);
+		s.imeis[i][13] = (char)('0' + i);
+	}
 	s.n_cells = DW_SUM_MAX_CELLS;
 	for (int i = 0; i < DW_SUM_MAX_CELLS; i++) {
 		snprintf(s.cells[i].cell, sizeof s.cells[i].cell, "460-01-%d-4294967295", 65535 - i);
