@@ -20,6 +20,10 @@ const struct dw_key_def dw_keys_correlator[] = {
 	INT("scoring", "horizon_s", "3600", 300, 86400,
 	    "Scoring horizon in seconds of event time: each closed window, every site is "
 	    "scored on the summaries of the last horizon_s seconds."),
+	INT("scoring", "live_budget_ms", "1000", 0, 600000,
+	    "While sensors are still sending, scoring runs after commits for at most this "
+	    "many milliseconds at a time so that acknowledgements keep flowing; 0 scores "
+	    "only at the end of a batch run (benchmarks)."),
 	INT("scoring", "device_horizon_s", "86400", 300, 2592000,
 	    "Horizon of the slow device signals (IMEI with many IMSIs, IMSI with many "
 	    "IMEIs), in seconds of event time."),

@@ -1072,6 +1072,9 @@ int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final)
 {
 	struct params p;
 	read_params(&p, cfg);
+	int64_t budget_ms = dw_config_int(cfg, "scoring.live_budget_ms");
+	if (!final && budget_ms == 0)
+		return 0;
 	int64_t closed = dw_store_closed_until(st, final);
 	int64_t done = dw_store_meta_get(st, "scored_until", 0);
 	int64_t start = dw_store_meta_get(st, "data_start", 0);
@@ -1110,8 +1113,8 @@ int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final)
 		ctx_free(&x);
 		return -1;
 	}
-	/* Live mode scores for at most a second per call, so that the receiving
-	 * loop keeps acknowledging; the next call goes on where this one stopped. */
+	/* Live mode scores for at most scoring.live_budget_ms per call, so that the
+	 * receiving loop keeps acknowledging; the next call goes on from there. */
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int n = 0;
@@ -1122,7 +1125,7 @@ int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final)
 		}
 		n++;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (!final && (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 > 1000) {
+		if (!final && (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 > budget_ms) {
 			W += p.ws;
 			break;
 		}

@@ -196,7 +196,8 @@ static struct dw_store *open_common(const char *path, int flags, char *err, size
 	char *msg = NULL;
 	if (sqlite3_exec(st->db,
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			 " PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;",
+			 " PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;"
+			 " PRAGMA cache_size=-16384;",
 			 NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: not a usable SQLite database: %s", path,
 			 msg ? msg : sqlite3_errmsg(st->db));
@@ -225,7 +226,8 @@ struct dw_store *dw_store_open(const char *path, char *err, size_t errlen)
 {
 	if (err && errlen)
 		err[0] = '\0';
-	return open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errlen);
+	return open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			   err, errlen);
 }
 
 struct dw_store *dw_store_open_existing(const char *path, char *err, size_t errlen)
@@ -236,7 +238,7 @@ struct dw_store *dw_store_open_existing(const char *path, char *err, size_t errl
 		snprintf(err, errlen, "%s: cannot open database: %s", path, strerror(errno));
 		return NULL;
 	}
-	return open_common(path, SQLITE_OPEN_READWRITE, err, errlen);
+	return open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, err, errlen);
 }
 
 void dw_store_close(struct dw_store *st)
@@ -309,14 +311,27 @@ static struct sensor_state *sensor_get(struct dw_store *st, const char *id)
 	return ss;
 }
 
+/* The insert path's text columns, built without printf (it is hot). */
+static size_t put(char *out, size_t n, size_t cap, const char *src, size_t len)
+{
+	if (n + len < cap) {
+		memcpy(out + n, src, len);
+		n += len;
+	}
+	out[n < cap ? n : cap - 1] = '\0';
+	return n;
+}
+
 /* "a,b,c" from the summary's IMEIs. */
 static void join_imeis(const struct dw_summary *s, char *out, size_t outlen)
 {
 	size_t n = 0;
 	out[0] = '\0';
-	for (int i = 0; i < s->n_imeis && i < DW_SUM_MAX_IMEIS; i++)
-		n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s%.*s",
-				      i ? "," : "", DW_IMEI_LEN, s->imeis[i]);
+	for (int i = 0; i < s->n_imeis && i < DW_SUM_MAX_IMEIS; i++) {
+		if (i)
+			n = put(out, n, outlen, ",", 1);
+		n = put(out, n, outlen, s->imeis[i], strnlen(s->imeis[i], DW_IMEI_LEN));
+	}
 }
 
 /* "cell=events,cell=events". */
@@ -324,10 +339,20 @@ static void join_cells(const struct dw_summary *s, char *out, size_t outlen)
 {
 	size_t n = 0;
 	out[0] = '\0';
-	for (int i = 0; i < s->n_cells && i < DW_SUM_MAX_CELLS; i++)
-		n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s%.*s=%u",
-				      i ? "," : "", DW_CELL_MAX - 1, s->cells[i].cell,
-				      s->cells[i].events);
+	for (int i = 0; i < s->n_cells && i < DW_SUM_MAX_CELLS; i++) {
+		char num[12];
+		size_t k = sizeof num;
+		uint32_t v = s->cells[i].events;
+		do {
+			num[--k] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		if (i)
+			n = put(out, n, outlen, ",", 1);
+		n = put(out, n, outlen, s->cells[i].cell, strnlen(s->cells[i].cell, DW_CELL_MAX - 1));
+		n = put(out, n, outlen, "=", 1);
+		n = put(out, n, outlen, num + k, sizeof num - k);
+	}
 }
 
 int dw_store_add_summary(struct dw_store *st, const char *sensor_id, uint64_t seq,
@@ -564,7 +589,7 @@ int dw_store_each_summary(struct dw_store *st, int64_t from, int64_t to, dw_summ
 			  void *ctx)
 {
 	char sql[sizeof SELECT_COLS + 96];
-	snprintf(sql, sizeof sql, "%s WHERE window_start >= ? AND window_start < ? ORDER BY id",
+	snprintf(sql, sizeof sql, "%s WHERE window_start >= ? AND window_start < ? ORDER BY window_start, id",
 		 SELECT_COLS);
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)

@@ -10,7 +10,6 @@
 
 #include "dump.h"
 #include "identity.h"
-#include "proto/sip.h"
 #include "window.h"
 
 struct proto_state {
@@ -70,9 +69,6 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 		if (!pl->win)
 			goto fail;
 	}
-	/* the SIP dissector's call table, with the configured limits */
-	if (dw_sip_attach(pl, cfg) < 0)
-		goto fail;
 	return pl;
 fail:
 	dw_pipeline_free(pl);
@@ -128,7 +124,6 @@ int dw_pipeline_advance(struct dw_pipeline *pl, int64_t ts_us)
 		    ps->ops->advance(ps->state, pl, ts_us) < 0)
 			pl->failed = 1;
 	}
-	dw_sip_calls_expire(pl, ts_us);
 	if (pl->win && !pl->failed && dw_windows_advance(pl->win, ts_us) < 0)
 		pl->failed = 1;
 	return pl->failed ? -1 : 0;
@@ -163,11 +158,6 @@ void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f)
 	}
 	struct dw_ident_stats is;
 	dw_ident_get_stats(pl->ident, &is);
-	struct sip_call_stats cs;
-	dw_sip_call_stats((struct dw_pipeline *)pl, &cs);
-	stat(f, "sip.calls_active", cs.active);
-	stat(f, "sip.calls_evicted", cs.evicted);
-	stat(f, "sip.calls_expired", cs.expired);
 	stat(f, "identity.subscribers", is.tracked);
 	stat(f, "identity.subscribers_peak", is.peak);
 	stat(f, "identity.capacity", is.capacity);
@@ -209,7 +199,6 @@ void dw_pipeline_free(struct dw_pipeline *pl)
 {
 	if (!pl)
 		return;
-	dw_sip_detach(pl);
 	for (int p = 0; p < DW_PROTO_COUNT; p++) {
 		struct proto_state *ps = &pl->ps[p];
 		if (ps->state && ps->ops && ps->ops->free)

@@ -572,7 +572,9 @@ bool sip_uri_imsi(const struct sip_uri *u, bool any_host, char out[DW_IMSI_MAX +
 	if ((u->scheme != SIP_SCHEME_SIP && u->scheme != SIP_SCHEME_SIPS) || u->global ||
 	    u->user_phone)
 		return false;
-	if (!any_host && !ims_domain(u->host))
+	/* Outside the IMS domain (a UE's contact address) only a full 15-digit
+	 * IMSI is taken, so that short numeric user names are not mistaken. */
+	if (!ims_domain(u->host) && (!any_host || u->user.len != DW_IMSI_MAX))
 		return false;
 	return imsi_digits(u->user, out);
 }

@@ -29,7 +29,9 @@ check_eq "IMS sensor delivered everything and exited 0" 0 "$rc_ims"
 check_eq "S11 sensor delivered everything and exited 0" 0 "$rc_s11"
 [ "$rc_ims" -ne 0 ] && sed 's/^/# ims: /' "$TMP/ims.log" | tail -3
 [ "$rc_s11" -ne 0 ] && sed 's/^/# s11: /' "$TMP/s11.log" | tail -3
-# Both sensors done (or failed): the correlator has at most a final scoring left.
+# A failed sensor never sends end-of-stream: do not wait for the correlator then.
+if [ "$rc_ims" -ne 0 ] || [ "$rc_s11" -ne 0 ]; then kill "$corr" 2>/dev/null; fi
+# Both sensors done: the correlator has at most a final scoring left.
 for _ in $(seq 240); do kill -0 "$corr" 2>/dev/null || break; sleep 0.5; done
 if kill -0 "$corr" 2>/dev/null; then
 	kill "$corr"
@@ -37,7 +39,9 @@ if kill -0 "$corr" 2>/dev/null; then
 	sed 's/^/# /' "$TMP/corr.log" | tail -5
 else
 	wait "$corr"
-	check_eq "correlator finished its batch run with status 0" 0 $?
+	rc_corr=$?
+	check_eq "correlator finished its batch run with status 0" 0 "$rc_corr"
+	[ "$rc_corr" -ne 0 ] && sed 's/^/# correlator: /' "$TMP/corr.log" | tail -5
 fi
 check_eq "both sensors recorded as finished" "2" "$(sqlite3 "$DB" 'select count(*) from sensor where done = 1')"
 check "summaries stored" test "$(sqlite3 "$DB" 'select count(*) from summary')" -gt 100

@@ -233,8 +233,8 @@ static void summary_round_trip_full(void **state)
 	s.n_imeis = DW_SUM_MAX_IMEIS;
 	s.imeis_seen = 9;
 	for (int i = 0; i < DW_SUM_MAX_IMEIS; i++) {
-		memcpy(s.imeis[i], "3512345600000", 13);
-		s.imeis[i][13] = (char)('0' + i);
+		strcpy(s.imeis[i], "35123456000000");
+		s.imeis[i][DW_IMEI_LEN - 1] = (char)('0' + i);
 	}
 	s.n_cells = DW_SUM_MAX_CELLS;
 	for (int i = 0; i < DW_SUM_MAX_CELLS; i++) {

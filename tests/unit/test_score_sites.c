@@ -217,6 +217,12 @@ static void replay_in_steps_gives_same_flags(void **state)
 	populate(st, 4);
 	struct dw_config cfg;
 	config(&cfg, NULL);
+	/* With no live budget, nothing is scored before the end. */
+	struct dw_config none;
+	config(&none, "scoring.live_budget_ms=0");
+	assert_int_equal(dw_scoring_run(st, &none, 0), 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM site_score"), 0);
+	dw_config_free(&none);
 	/* Live: sensors not done; the frontier is the newest window start. */
 	int n1 = 0, r;
 	while ((r = dw_scoring_run(st, &cfg, 0)) > 0) /* live mode has a time budget */

@@ -221,6 +221,10 @@ static void uris(void **state)
 	assert_true(sip_uri_parse(S("sip:460010000001234@10.0.0.7:5060"), &u));
 	assert_false(sip_uri_imsi(&u, false, imsi));
 	assert_true(sip_uri_imsi(&u, true, imsi));
+	assert_true(sip_uri_parse(S("sip:46001000000123@10.0.0.7"), &u));
+	assert_false(sip_uri_imsi(&u, true, imsi)); /* 14 digits outside the IMS domain */
+	assert_true(sip_uri_parse(S("sip:+460010000001234@10.0.0.7"), &u));
+	assert_false(sip_uri_imsi(&u, true, imsi));
 	assert_true(sip_uri_parse(S("sip:[2001:db8::1]:5060;transport=tcp"), &u));
 	assert_true(sip_slice_ieq(u.host, "[2001:db8::1]"));
 	assert_int_equal(u.user.len, 0);
