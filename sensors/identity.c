@@ -449,8 +449,10 @@ unsigned dw_ident_complete(struct dw_ident *t, struct dw_event *ev, uint32_t *ce
 	if (cell) {
 		x->cell = cell;
 	} else if (x->cell && !ev->cell[0]) {
-		snprintf(ev->cell, sizeof ev->cell, "%s",
-			 dw_cells_name(t->cells, x->cell));
+		const char *name = dw_cells_name(t->cells, x->cell);
+		size_t n = strnlen(name, sizeof ev->cell - 1);
+		memcpy(ev->cell, name, n);
+		ev->cell[n] = '\0';
 		*cell_id = x->cell;
 	}
 	if (t->head != i) {

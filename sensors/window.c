@@ -761,8 +761,10 @@ static void fill_summary(const struct dw_windows *w, struct win *x,
 	}
 	s->n_cells = x->n_cell;
 	for (uint32_t i = 0; i < x->n_cell; i++) {
-		snprintf(s->cells[i].cell, sizeof s->cells[i].cell, "%s",
-			 dw_cells_name(w->cells, cell[order[i]]));
+		const char *name = dw_cells_name(w->cells, cell[order[i]]);
+		size_t n = strnlen(name, sizeof s->cells[i].cell - 1);
+		memcpy(s->cells[i].cell, name, n);
+		s->cells[i].cell[n] = '\0';
 		s->cells[i].events = cell_n[order[i]];
 	}
 	s->calls_out = x->calls_out;

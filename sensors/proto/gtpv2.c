@@ -17,6 +17,15 @@
 #include "../pipeline.h"
 #include "denwatch/cursor.h"
 
+/* strlcpy-like copy of a C string into dst[dstlen] (snprintf "%s" without the
+ * format machinery; this runs per event). */
+static void copy_str(char *dst, size_t dstlen, const char *src)
+{
+	size_t n = strnlen(src, dstlen - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 /* ---- decoding ---- */
 
 static void tbcd(struct gtpv2_msg *m, struct slice v, char *out, size_t outlen)
@@ -508,10 +517,10 @@ static void emit(struct dw_pipeline *pl, const struct dw_packet *pkt,
 	ev.proto = DW_PROTO_GTPV2;
 	ev.kind = kind;
 	ev.session_op = op;
-	snprintf(ev.imsi, sizeof ev.imsi, "%s", m->imsi);
-	snprintf(ev.msisdn, sizeof ev.msisdn, "%s", m->msisdn);
-	snprintf(ev.imei, sizeof ev.imei, "%s", m->imei);
-	snprintf(ev.cell, sizeof ev.cell, "%s", m->cell);
+	copy_str(ev.imsi, sizeof ev.imsi, m->imsi);
+	copy_str(ev.msisdn, sizeof ev.msisdn, m->msisdn);
+	copy_str(ev.imei, sizeof ev.imei, m->imei);
+	copy_str(ev.cell, sizeof ev.cell, m->cell);
 	if (x && x->who_msisdn)
 		unpack_into(x->who, ev.msisdn, sizeof ev.msisdn);
 	else if (x)

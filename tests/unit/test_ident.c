@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "denwatch/ident.h"
@@ -88,10 +90,38 @@ static void plmn_and_cell(void **state)
 	assert_string_equal(cell, "001-01-1-1");
 }
 
+/* dw_cell_format writes what snprintf("%03u-%s-%u-%llu") writes, with the same
+ * return value, for edge values and every output size (truncation included). */
+static void cell_format_matches_snprintf(void **state)
+{
+	(void)state;
+	static const uint16_t mccs[] = { 0, 1, 99, 460, 999, 1000, 65535 };
+	static const char *const mncs[] = { "", "1", "01", "410" };
+	static const uint32_t areas[] = { 0, 9, 4660, 65535, 4294967295u };
+	static const uint64_t cells[] = { 0, 7, 19088743, 68719476735ull, UINT64_MAX };
+	for (size_t a = 0; a < sizeof mccs / sizeof mccs[0]; a++)
+		for (size_t b = 0; b < sizeof mncs / sizeof mncs[0]; b++)
+			for (size_t c = 0; c < sizeof areas / sizeof areas[0]; c++)
+				for (size_t d = 0; d < sizeof cells / sizeof cells[0]; d++)
+					for (size_t len = 0; len <= 48; len += (len < 8 ? 1 : 5)) {
+						char want[64], got[64];
+						memset(want, '#', sizeof want);
+						memset(got, '#', sizeof got);
+						int wn = snprintf(want, len, "%03u-%s-%u-%llu", mccs[a],
+								  mncs[b], areas[c],
+								  (unsigned long long)cells[d]);
+						int gn = dw_cell_format(got, len, mccs[a], mncs[b],
+									areas[c], cells[d]);
+						assert_int_equal(gn, wn);
+						assert_memory_equal(got, want, sizeof want);
+					}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tbcd_round_trip),
+		cmocka_unit_test(cell_format_matches_snprintf),
 		cmocka_unit_test(tbcd_rejects_bad_nibbles_and_small_output),
 		cmocka_unit_test(imei_forms_match),
 		cmocka_unit_test(imei_check_digit_is_luhn),
