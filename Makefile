@@ -20,7 +20,7 @@ ifeq ($(FUZZ),1)
 CFLAGS_BASE += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
-LIBS = -lpcap -lzmq -lsqlite3 -lprotobuf-c -linih -ljansson -lm -lpthread
+LIBS = -lpcap -lzmq -lsqlite3 -lprotobuf-c -linih -ljansson -lsodium -lm -lpthread
 
 PROTO := $(wildcard include/denwatch/*.proto)
 PROTO_C := $(patsubst include/denwatch/%.proto,$(BUILD)/gen/denwatch/%.pb-c.c,$(PROTO))
@@ -52,7 +52,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps check tests asan fuzz bench demo config clean format
+.PHONY: all deps check tests libs asan fuzz bench demo config clean format
 # Keep generated protobuf-c files and objects that pattern rules make on the way.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -110,6 +110,9 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)
 
 tests: $(PROGRAMS) $(UNIT_BIN)
 
+# The module libraries alone (the fuzz build links its harnesses against them).
+libs: $(ALL_LIBS)
+
 # Every test: cmocka unit tests and the shell-driven end-to-end tests. Ends with
 # one line "N passed, N failed".
 check: deps
@@ -125,7 +128,7 @@ asan: deps
 # libFuzzer harnesses, one per dissector and decoder; FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
 fuzz: deps
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang FUZZ=1 $(ALL_LIBS)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang FUZZ=1 libs
 	@tools/run-fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_SRC)
 
 bench: deps all
@@ -133,6 +136,11 @@ bench: deps all
 
 demo: deps all
 	@tools/demo.sh $(BUILD)
+
+# Detection quality over the scenario matrix (tests/quality/): recall, precision,
+# negatives flagged and time to first flag, per scenario; writes the table.
+quality: deps all
+	@tests/quality/run.sh $(BUILD)
 
 # Regenerates config/denwatch.conf from the key tables.
 config: $(BUILD)/tools/genconf

@@ -40,7 +40,8 @@ json_t *dw_summary_to_json(const struct dw_summary *s)
 	for (unsigned i = 0; i < s->n_imeis && i < DW_SUM_MAX_IMEIS; i++)
 		rc |= json_array_append_new(imeis, json_string(s->imeis[i]));
 	for (unsigned i = 0; i < s->n_cells && i < DW_SUM_MAX_CELLS; i++)
-		rc |= json_object_set_new(cells, s->cells[i].cell, json_integer(s->cells[i].events));
+		rc |= json_object_set_new(cells, s->cells[i].cell,
+					  json_integer(s->cells[i].events));
 	for (unsigned i = 0; i < s->n_sketch && i < DW_SUM_SKETCH_K; i++) {
 		char hex[17];
 		snprintf(hex, sizeof hex, "%016" PRIx64, s->contact_sketch[i]);
@@ -79,8 +80,8 @@ static int bad(char *err, size_t errlen, const char *field, const char *why)
 	return -1;
 }
 
-static int get_int(const json_t *j, const char *k, bool required, long long lo, long long hi,
-		   long long *out, char *err, size_t errlen)
+static int get_int(const json_t *j, const char *k, bool required, long long lo,
+		   long long hi, long long *out, char *err, size_t errlen)
 {
 	json_t *v = json_object_get(j, k);
 	*out = 0;
@@ -157,7 +158,8 @@ int dw_summary_from_json(const json_t *j, struct dw_summary *s, char *err, size_
 			return bad(err, errlen, "cells", "cell name too long");
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) > UINT32_MAX)
-			return bad(err, errlen, "cells", "event count not a 32-bit count");
+			return bad(err, errlen, "cells",
+				   "event count not a 32-bit count");
 		struct dw_cell_count *c = &s->cells[s->n_cells++];
 		snprintf(c->cell, sizeof c->cell, "%s", name);
 		c->events = (uint32_t)json_integer_value(v);
@@ -179,17 +181,20 @@ int dw_summary_from_json(const json_t *j, struct dw_summary *s, char *err, size_
 	json_t *sk = json_object_get(j, "contact_sketch");
 	if (sk) {
 		if (!json_is_array(sk) || json_array_size(sk) > DW_SUM_SKETCH_K)
-			return bad(err, errlen, "contact_sketch", "not an array of at most 16");
+			return bad(err, errlen, "contact_sketch",
+				   "not an array of at most 16");
 		for (size_t i = 0; i < json_array_size(sk); i++) {
 			json_t *h = json_array_get(sk, i);
 			const char *t = json_string_value(h);
 			char *end;
 			if (!t || json_string_length(h) != 16 ||
 			    strspn(t, "0123456789abcdefABCDEF") != 16)
-				return bad(err, errlen, "contact_sketch", "not 16 hex digits");
+				return bad(err, errlen, "contact_sketch",
+					   "not 16 hex digits");
 			s->contact_sketch[i] = strtoull(t, &end, 16);
 			if (*end)
-				return bad(err, errlen, "contact_sketch", "not 16 hex digits");
+				return bad(err, errlen, "contact_sketch",
+					   "not 16 hex digits");
 		}
 		s->n_sketch = (uint8_t)json_array_size(sk);
 	}

@@ -392,7 +392,8 @@ static enum dw_wire_err summary_from_pb(const Denwatch__Summary *m, struct dw_su
 	if (m->n_contact_sketch > DW_SUM_SKETCH_K)
 		return DW_WIRE_BAD_SKETCH;
 	s->n_sketch = (uint8_t)m->n_contact_sketch;
-	memcpy(s->contact_sketch, m->contact_sketch, sizeof(uint64_t) * m->n_contact_sketch);
+	if (m->n_contact_sketch)
+		memcpy(s->contact_sketch, m->contact_sketch, sizeof(uint64_t) * m->n_contact_sketch);
 	return summary_check(s);
 }
 

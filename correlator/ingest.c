@@ -37,7 +37,7 @@ struct sensor {
 	uint64_t pending; /* taken into the open transaction */
 	uint8_t rid[RID_MAX]; /* where to send its acknowledgements */
 	size_t rid_len;
-	bool need_ack, eos_done, gap_logged;
+	bool need_ack, eos_done, gap_logged, eos_logged;
 	uint64_t eos_seq;
 };
 
@@ -228,20 +228,25 @@ static int on_batch(struct ingest *in, struct sensor *s, const struct dw_wire_ms
 
 static int on_eos(struct ingest *in, struct sensor *s, const struct dw_wire_msg *m)
 {
-	if (s->eos_done)
+	if (s->eos_done && m->seq == s->eos_seq)
 		return 0; /* a resend: the acknowledgement says so again */
 	if (m->seq != s->pending) {
-		LOG_WARN("ingest", "sensor %s: end-of-stream after %llu but %llu stored; waiting",
-			 s->id, (unsigned long long)m->seq, (unsigned long long)s->pending);
+		if (!s->eos_logged)
+			LOG_WARN("ingest", "sensor %s: end-of-stream after %llu but %llu stored; "
+					   "waiting for the rest",
+				 s->id, (unsigned long long)m->seq, (unsigned long long)s->pending);
+		s->eos_logged = true;
 		return 0;
 	}
 	if (begin(in) || dw_store_sensor_done(in->st, s->id, m->seq)) {
 		LOG_ERROR("ingest", "sensor %s: cannot record its end-of-stream", s->id);
 		return -1;
 	}
-	s->eos_done = true;
+	if (!s->eos_done)
+		in->stats.sensors_done++;
+	s->eos_done = true; /* again, if it sent more since: a restarted sensor */
 	s->eos_seq = m->seq;
-	in->stats.sensors_done++;
+	s->eos_logged = false;
 	LOG_INFO("ingest", "sensor %s: end of stream after %llu summaries", s->id,
 		 (unsigned long long)m->seq);
 	return 1;

@@ -11,6 +11,7 @@
 #include "ip.h"
 #include "ipfrag.h"
 #include "sctp.h"
+#include "ws.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -45,7 +46,12 @@ struct dw_decoder {
 	dw_payload_fn on_payload;
 	dw_framer_fn framer;
 	void *arg;
+	uint8_t *ws_buf; /* an unmasked WebSocket payload */
+	size_t ws_cap;
 };
+
+/* The note a TCP stream direction carries once it is known to be WebSocket. */
+static const int ws_owner;
 
 void dw_decoder_opts_init(struct dw_decoder_opts *o, const struct dw_config *cfg)
 {
@@ -72,11 +78,47 @@ static void deliver(void *arg, const struct dw_packet *pkt, const uint8_t *p, si
 	d->on_payload(d->arg, pkt, p, len);
 }
 
+/* A framed TCP message: WebSocket frames are unwrapped (RFC 7118: one SIP
+ * message per frame), handshakes swallowed, the rest handed on as it is. */
+static void tcp_deliver(void *arg, const void *owner, const struct dw_packet *pkt,
+			const uint8_t *p, size_t len)
+{
+	struct dw_decoder *d = arg;
+	if (owner != &ws_owner) {
+		deliver(d, pkt, p, len);
+		return;
+	}
+	if (dw_ws_handshake(p, len) > 0)
+		return;
+	if (len > d->ws_cap) {
+		uint8_t *b = realloc(d->ws_buf, len);
+		if (!b)
+			return;
+		d->ws_buf = b;
+		d->ws_cap = len;
+	}
+	uint8_t op = 0;
+	long n = dw_ws_payload(p, len, d->ws_buf, &op);
+	if (n <= 0 || op > 2)
+		return; /* control frames, empty frames */
+	d->st.ws_frames++;
+	deliver(d, pkt, d->ws_buf, (size_t)n);
+}
+
 static long frame_cb(void *arg, const void **owner, const struct dw_packet *pkt,
 		     const uint8_t *p, size_t len)
 {
 	struct dw_decoder *d = arg;
-	return d->framer(d->arg, owner, pkt, p, len);
+	if (*owner == &ws_owner)
+		return dw_ws_frame(p, len);
+	if (!*owner) {
+		long h = dw_ws_handshake(p, len);
+		if (h > 0)
+			*owner = &ws_owner;
+		if (h >= 0)
+			return h;
+	}
+	return d->framer ? d->framer(d->arg, owner, pkt, p, len) : (long)len;
 }
 
 struct dw_decoder *dw_decoder_new(const struct dw_decoder_opts *o, dw_payload_fn on_payload,
@@ -96,7 +138,7 @@ struct dw_decoder *dw_decoder_new(const struct dw_decoder_opts *o, dw_payload_fn
 	};
 	d->frag = dw_ipfrag_new(o->frag_max_datagrams, (int64_t)o->frag_timeout_s * 1000000,
 				&d->st);
-	d->tcp = dw_tcp_new(&to, &d->st, framer ? frame_cb : NULL, deliver, d);
+	d->tcp = dw_tcp_new(&to, &d->st, frame_cb, tcp_deliver, d);
 	d->sctp = dw_sctp_new(&d->st, deliver, d);
 	if (!d->frag || !d->tcp || !d->sctp) {
 		dw_decoder_free(d);
@@ -112,6 +154,7 @@ void dw_decoder_free(struct dw_decoder *d)
 	dw_ipfrag_free(d->frag);
 	dw_tcp_free(d->tcp);
 	dw_sctp_free(d->sctp);
+	free(d->ws_buf);
 	free(d);
 }
 

@@ -91,7 +91,8 @@ static int index_grow(struct index *ix, const void *ctx, key_fn key)
 	return 0;
 }
 
-static uint32_t index_find(const struct index *ix, const void *ctx, key_fn key, uint64_t k)
+static uint32_t index_find(const struct index *ix, const void *ctx, key_fn key,
+			   uint64_t k)
 {
 	if (!ix->slot || !k)
 		return NIL;
@@ -117,7 +118,8 @@ static int index_add(struct index *ix, const void *ctx, key_fn key, uint32_t e)
 }
 
 /* Removes entry e (whose key is k) with backward-shift deletion. */
-static void index_del(struct index *ix, const void *ctx, key_fn key, uint64_t k, uint32_t e)
+static void index_del(struct index *ix, const void *ctx, key_fn key, uint64_t k,
+		      uint32_t e)
 {
 	if (!ix->slot || !k)
 		return;
@@ -239,8 +241,8 @@ size_t dw_cells_bytes(const struct dw_cells *c)
 
 struct entry {
 	uint64_t imsi, msisdn, imei; /* packed digits, 0 = unknown */
-	uint32_t cell;               /* interned, 0 = unknown */
-	uint32_t prev, next;         /* least-recently-seen list; NIL ends */
+	uint32_t cell;		     /* interned, 0 = unknown */
+	uint32_t prev, next;	     /* least-recently-seen list; NIL ends */
 };
 
 struct dw_ident {
@@ -447,7 +449,8 @@ unsigned dw_ident_complete(struct dw_ident *t, struct dw_event *ev, uint32_t *ce
 	if (cell) {
 		x->cell = cell;
 	} else if (x->cell && !ev->cell[0]) {
-		snprintf(ev->cell, sizeof ev->cell, "%s", dw_cells_name(t->cells, x->cell));
+		snprintf(ev->cell, sizeof ev->cell, "%s",
+			 dw_cells_name(t->cells, x->cell));
 		*cell_id = x->cell;
 	}
 	if (t->head != i) {

@@ -41,14 +41,14 @@ size_t dw_cells_bytes(const struct dw_cells *c);
 struct dw_ident;
 
 struct dw_ident_stats {
-	uint64_t tracked;     /* subscribers in the table now */
-	uint64_t peak;        /* most at once */
-	uint64_t capacity;    /* sensor.max_subscribers */
-	uint64_t evictions;   /* least recently seen dropped to make room */
-	uint64_t bindings;    /* IMSI <-> MSISDN bindings learnt */
-	uint64_t rebindings;  /* an MSISDN or IMEI moved to another IMSI */
-	uint64_t unpackable;  /* identities too long to track (> DW_PACK_MAX_DIGITS) */
-	size_t bytes;         /* memory held by the table and its indexes */
+	uint64_t tracked;    /* subscribers in the table now */
+	uint64_t peak;	     /* most at once */
+	uint64_t capacity;   /* sensor.max_subscribers */
+	uint64_t evictions;  /* least recently seen dropped to make room */
+	uint64_t bindings;   /* IMSI <-> MSISDN bindings learnt */
+	uint64_t rebindings; /* an MSISDN or IMEI moved to another IMSI */
+	uint64_t unpackable; /* identities too long to track (> DW_PACK_MAX_DIGITS) */
+	size_t bytes;	     /* memory held by the table and its indexes */
 };
 
 /* Flags returned by dw_ident_complete. */

@@ -8,13 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "capture.h"
 #include "decode.h"
 #include "denwatch/config.h"
+#include "denwatch/curve.h"
 #include "denwatch/log.h"
+#include "denwatch/wire.h"
 #include "dissect.h"
 #include "pipeline.h"
+#include "sender.h"
 
 #define PROG "denwatch-sensor"
 
@@ -332,23 +336,67 @@ static int run_with_output(struct sensor *s, const struct args *a,
 	return rc;
 }
 
-/* The transport path (summaries sent to the correlator). Replaced by the
- * transport work: dw_sender_new() / dw_sender_sink / dw_sender_finish(). */
-static int run_transport(struct sensor *s, const struct args *a)
+/* Names an offline input for dw_sender_resume_stream: every file's name, size
+ * and modification time, and every config value (they shape the summaries). */
+static void key_append(struct dw_buf *k, const char *part, int n)
 {
-	(void)s;
-	(void)a;
-	dw_error("sending needs the transport (not built yet); use --dump");
-	return DW_EXIT_USAGE;
+	if (n <= 0)
+		return;
+	if (dw_buf_reserve(k, (size_t)n + 1) == 0) {
+		memcpy(k->p + k->len, part, (size_t)n);
+		k->len += (size_t)n;
+		k->p[k->len] = 0;
+	}
 }
 
-/* `denwatch-sensor keygen ...`: reserved for the transport's key tools. */
+static void stream_key(const struct sensor *s, const struct args *a, struct dw_buf *k)
+{
+	char part[1024];
+	for (int i = 0; i < a->nfiles; i++) {
+		struct stat sb;
+		memset(&sb, 0, sizeof sb);
+		stat(a->files[i], &sb);
+		int n = snprintf(part, sizeof part, "file %s %lld %lld\n", a->files[i],
+				 (long long)sb.st_size, (long long)sb.st_mtime);
+		key_append(k, part, n < (int)sizeof part ? n : (int)sizeof part - 1);
+	}
+	for (size_t i = 0; i < s->cfg.n; i++) {
+		int n = snprintf(part, sizeof part, "%s.%s=%s\n", s->cfg.defs[i]->section,
+				 s->cfg.defs[i]->name, s->cfg.v[i].text ? s->cfg.v[i].text : "");
+		key_append(k, part, n < (int)sizeof part ? n : (int)sizeof part - 1);
+	}
+}
+
+/* The transport path: summaries go through the durable outbox to the
+ * correlator (sensors/sender.h). An offline replay ends with an end-of-stream
+ * and waits for the last acknowledgements; a replay restarted on the same files
+ * resumes where its outbox stood. */
+static int run_transport(struct sensor *s, const struct args *a)
+{
+	struct dw_sender *snd = dw_sender_new(&s->cfg, a->connect, a->sensor_id);
+	if (!snd)
+		return DW_EXIT_FAIL;
+	if (!a->iface) {
+		struct dw_buf key = { 0 };
+		stream_key(s, a, &key);
+		if (key.p)
+			dw_sender_resume_stream(snd, (const char *)key.p);
+		dw_buf_free(&key);
+	}
+	struct dw_pipeline_opts po = {
+		.output = DW_OUT_SINK, .sink = dw_sender_sink, .sink_arg = snd,
+	};
+	int rc = run_with_output(s, a, &po);
+	if ((rc == DW_EXIT_OK || rc == DW_EXIT_INCOMPLETE) && dw_sender_finish(snd) != 0)
+		rc = DW_EXIT_FAIL;
+	dw_sender_free(snd);
+	return rc;
+}
+
+/* `denwatch-sensor keygen --out DIR`: this sensor's CurveZMQ key pair. */
 static int run_keygen(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	dw_error("keygen needs the transport (not built yet)");
-	return DW_EXIT_USAGE;
+	return dw_keygen_main("sensor", argc, argv);
 }
 
 static void install_signals(void)
@@ -373,6 +421,7 @@ int main(int argc, char **argv)
 		goto out_args;
 	struct sensor s = { 0 };
 	if (dw_config_setup(&s.cfg, a.config, a.sets, a.nsets) != 0) {
+		dw_config_free(&s.cfg);
 		rc = DW_EXIT_USAGE;
 		goto out_args;
 	}

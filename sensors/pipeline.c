@@ -12,13 +12,6 @@
 #include "identity.h"
 #include "window.h"
 
-/* The SIP dissector keeps its call table by pipeline (sensors/proto/sip.h): the
- * pipeline creates it with the configured limits, lets packet time expire calls
- * and frees it. Weak so that this file links before and without the SIP work. */
-int dw_sip_attach(struct dw_pipeline *pl, const struct dw_config *cfg) __attribute__((weak));
-void dw_sip_calls_expire(struct dw_pipeline *pl, int64_t now_us) __attribute__((weak));
-void dw_sip_detach(struct dw_pipeline *pl) __attribute__((weak));
-
 struct proto_state {
 	void *state;
 	const struct dw_proto_state_ops *ops;
@@ -32,7 +25,7 @@ struct dw_pipeline {
 	struct dw_cells *cells;
 	struct dw_ident *ident;
 	struct dw_windows *win; /* NULL when printing events */
-	int failed;             /* the output or the sink failed: stop */
+	int failed;		/* the output or the sink failed: stop */
 	uint64_t output_errors;
 };
 
@@ -65,19 +58,17 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 		goto fail;
 	if (opts->output != DW_OUT_EVENTS) {
 		struct dw_window_opts wo = {
-			.seconds = (uint32_t)dw_config_int(cfg, "window.seconds"),
-			.grace_s = (uint32_t)dw_config_int(cfg, "window.grace_seconds"),
-			.short_call_s = (uint32_t)dw_config_int(cfg, "sensor.short_call_s"),
-			.seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
-			.max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
-									: UINT32_MAX - 1),
+		    .seconds = (uint32_t)dw_config_int(cfg, "window.seconds"),
+		    .grace_s = (uint32_t)dw_config_int(cfg, "window.grace_seconds"),
+		    .short_call_s = (uint32_t)dw_config_int(cfg, "sensor.short_call_s"),
+		    .seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
+		    .max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
+								     : UINT32_MAX - 1),
 		};
 		pl->win = dw_windows_new(&wo, pl->cells, on_summary, pl);
 		if (!pl->win)
 			goto fail;
 	}
-	if (dw_sip_attach && dw_sip_attach(pl, cfg) < 0)
-		goto fail;
 	return pl;
 fail:
 	dw_pipeline_free(pl);
@@ -133,8 +124,6 @@ int dw_pipeline_advance(struct dw_pipeline *pl, int64_t ts_us)
 		    ps->ops->advance(ps->state, pl, ts_us) < 0)
 			pl->failed = 1;
 	}
-	if (dw_sip_calls_expire)
-		dw_sip_calls_expire(pl, ts_us);
 	if (pl->win && !pl->failed && dw_windows_advance(pl->win, ts_us) < 0)
 		pl->failed = 1;
 	return pl->failed ? -1 : 0;
@@ -196,7 +185,9 @@ void dw_pipeline_print_stats(const struct dw_pipeline *pl, FILE *f)
 	 * window pool at its peak size) and, for the whole process, peak RSS over the
 	 * most subscribers tracked at once */
 	struct rusage ru;
-	unsigned long long rss = getrusage(RUSAGE_SELF, &ru) == 0 ? (unsigned long long)ru.ru_maxrss * 1024 : 0;
+	unsigned long long rss = getrusage(RUSAGE_SELF, &ru) == 0
+				     ? (unsigned long long)ru.ru_maxrss * 1024
+				     : 0;
 	unsigned long long subs = is.peak ? is.peak : 1;
 	stat(f, "memory.peak_rss_bytes", rss);
 	stat(f, "memory.table_bytes", table_bytes);
@@ -208,8 +199,6 @@ void dw_pipeline_free(struct dw_pipeline *pl)
 {
 	if (!pl)
 		return;
-	if (dw_sip_detach)
-		dw_sip_detach(pl);
 	for (int p = 0; p < DW_PROTO_COUNT; p++) {
 		struct proto_state *ps = &pl->ps[p];
 		if (ps->state && ps->ops && ps->ops->free)

@@ -47,6 +47,10 @@ struct dw_sender {
 
 	struct dw_buf msg, one;
 	uint64_t resends;
+
+	/* offline replay resume (dw_sender_resume_stream) */
+	bool stream;
+	uint64_t stream_skip, stream_count, stream_saved;
 };
 
 static int64_t now_ms(void)
@@ -332,6 +336,13 @@ static int add_row(void *arg, uint64_t seq, const void *p, size_t len)
 
 static int flush_outbox(struct dw_sender *snd)
 {
+	if (snd->stream && snd->stream_count != snd->stream_saved) {
+		if (dw_outbox_meta_set(snd->ob, "stream_count", (int64_t)snd->stream_count)) {
+			dw_error("outbox %s: cannot record the stream position", snd->outbox_path);
+			return -1;
+		}
+		snd->stream_saved = snd->stream_count;
+	}
 	if (dw_outbox_flush(snd->ob)) {
 		dw_error("outbox %s: cannot commit", snd->outbox_path);
 		return -1;
@@ -385,19 +396,53 @@ static int pump(struct dw_sender *snd, bool force_flush)
 	return 0;
 }
 
+/* FNV-1a, 63 bits: the stream key as an integer of the outbox's meta table. */
+static int64_t key_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *k; k++)
+		h = (h ^ (uint8_t)*k) * 1099511628211ull;
+	return (int64_t)(h >> 1);
+}
+
+uint64_t dw_sender_resume_stream(struct dw_sender *snd, const char *stream_key)
+{
+	int64_t want = key_hash(stream_key), have = -1, count = 0;
+	snd->stream = true;
+	if (dw_outbox_meta_get(snd->ob, "stream_key", &have) == 0 && have == want &&
+	    dw_outbox_meta_get(snd->ob, "stream_count", &count) == 0 && count > 0) {
+		snd->stream_skip = snd->stream_count = snd->stream_saved = (uint64_t)count;
+		LOG_WARN("transport", "resuming an unfinished replay: its first %lld summaries were "
+				      "numbered before; skipping them",
+			 (long long)count);
+		return (uint64_t)count;
+	}
+	dw_outbox_meta_set(snd->ob, "stream_key", want);
+	dw_outbox_meta_set(snd->ob, "stream_count", 0);
+	dw_outbox_flush(snd->ob);
+	snd->stream_skip = snd->stream_count = snd->stream_saved = 0;
+	return 0;
+}
+
 int dw_sender_sink(void *arg, const struct dw_summary *s)
 {
 	struct dw_sender *snd = arg;
+	if (snd->stream_skip > 0) {
+		snd->stream_skip--;
+		return pump(snd, false);
+	}
 	snd->one.len = 0;
 	if (dw_wire_encode_summary(s, &snd->one)) {
 		LOG_WARN("transport", "dropped an invalid summary (imsi '%s', msisdn '%s')", s->imsi,
 			 s->msisdn);
+		snd->stream_count++; /* counted, so that a resumed replay skips it too */
 		return 0;
 	}
 	if (dw_outbox_put(snd->ob, snd->one.p, snd->one.len) == 0) {
 		dw_error("outbox %s: cannot store a summary", snd->outbox_path);
 		return -1;
 	}
+	snd->stream_count++;
 	return pump(snd, false);
 }
 
@@ -418,9 +463,16 @@ int dw_sender_finish(struct dw_sender *snd)
 					 { snd->mon, 0, ZMQ_POLLIN, 0 } };
 		zmq_poll(it, 2, left < 50 ? left : 50);
 	}
-	flush_outbox(snd);
-	if (snd->eos_done && snd->acked == snd->eos_seq)
+	if (snd->eos_done && snd->acked == snd->eos_seq) {
+		/* The stream is complete: a later run of the same input is a new one. */
+		if (snd->stream) {
+			dw_outbox_meta_set(snd->ob, "stream_key", -1);
+			snd->stream = false;
+		}
+		flush_outbox(snd);
 		return 0;
+	}
+	flush_outbox(snd);
 	uint64_t left = dw_outbox_count(snd->ob);
 	dw_error("%llu summaries remain in the outbox %s: %s did not acknowledge them within "
 		 "%lld s (transport.final_wait_s); they are resent on the next start",

@@ -22,4 +22,13 @@ int dw_sender_sink(void *sender, const struct dw_summary *s);
 int dw_sender_finish(struct dw_sender *snd);
 void dw_sender_free(struct dw_sender *snd);
 
+/* Offline replays (-r): names the input (e.g. a hash of the file names, sizes and
+ * modification times, and the sensor's settings). When the outbox remembers an
+ * unfinished stream of the same key, the first summaries the sink is given, as
+ * many as that stream had already numbered, are dropped as already sent: a sensor
+ * killed and restarted on the same files resumes without sending a summary
+ * twice (the pipeline is deterministic in packet time). Call before the first
+ * summary. Returns the number that will be skipped. */
+uint64_t dw_sender_resume_stream(struct dw_sender *snd, const char *stream_key);
+
 #endif

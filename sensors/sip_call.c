@@ -56,6 +56,7 @@ struct sip_call_table {
 	size_t nbuckets; /* power of two */
 	struct list open, done;
 	uint64_t evicted, expired;
+	uint64_t frame; /* of the message being handled; 0 while expiring */
 };
 
 static uint32_t hash_id(const char *s)
@@ -180,6 +181,7 @@ static void emit_full(struct sip_call_table *t, const struct call *c, enum dw_ev
 	struct dw_event ev;
 	memset(&ev, 0, sizeof ev);
 	ev.ts_us = ts_us;
+	ev.frame = t->frame;
 	ev.proto = DW_PROTO_SIP;
 	ev.kind = kind;
 	ev.dir = dir;
@@ -419,14 +421,15 @@ void sip_calls_input(struct sip_call_table *t, const struct sip_call_msg *m)
 {
 	if (!m->call_id || !m->call_id[0])
 		return;
-	sip_calls_expire(t, m->ts_us);
 	bool create = m->kind == SIP_CALL_INVITE || m->kind == SIP_CALL_REGISTER ||
 		      m->kind == SIP_CALL_REGISTERED || m->kind == SIP_CALL_SMS;
+	sip_calls_expire(t, m->ts_us);
 	char id[DW_CALL_ID_MAX];
 	copy(id, sizeof id, m->call_id);
 	struct call *c = lookup_or_add(t, id, create);
 	if (!c)
 		return;
+	t->frame = m->frame;
 	switch (m->kind) {
 	case SIP_CALL_INVITE:
 		on_invite(t, c, m);
@@ -459,6 +462,7 @@ void sip_calls_input(struct sip_call_table *t, const struct sip_call_msg *m)
 		break;
 	}
 	touch(t, c, m->ts_us);
+	t->frame = 0;
 }
 
 static void expire_list(struct sip_call_table *t, struct list *l, int64_t idle_us, int64_t now_us)

@@ -37,6 +37,7 @@ struct sip_call_msg {
 	int64_t ts_us;
 	const char *call_id; /* NUL-terminated, at most DW_CALL_ID_MAX - 1 bytes kept */
 	uint32_t cseq;
+	uint64_t frame;        /* frame number of the packet, copied into events */
 	enum dw_direction dir; /* INVITE, SMS */
 	uint16_t status;       /* REJECT */
 	const char *imsi, *msisdn, *imei, *peer, *cell;

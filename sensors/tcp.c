@@ -46,7 +46,7 @@ struct dw_tcp {
 	struct stream *mru, *lru;
 	struct dw_netstats *st;
 	dw_framer_fn framer;
-	dw_payload_fn deliver;
+	dw_stream_fn deliver;
 	void *arg;
 };
 
@@ -56,7 +56,7 @@ static int32_t seq_diff(uint32_t a, uint32_t b)
 }
 
 struct dw_tcp *dw_tcp_new(const struct dw_tcp_opts *o, struct dw_netstats *st,
-			  dw_framer_fn framer, dw_payload_fn deliver, void *arg)
+			  dw_framer_fn framer, dw_stream_fn deliver, void *arg)
 {
 	struct dw_tcp *t = calloc(1, sizeof *t);
 	if (!t)
@@ -206,7 +206,7 @@ static size_t frame_run(struct dw_tcp *t, struct stream *s, const struct dw_pack
 				   : (long)(n - off);
 		if (r > 0 && (size_t)r <= n - off) {
 			t->st->tcp_messages++;
-			t->deliver(t->arg, pkt, p + off, (size_t)r);
+			t->deliver(t->arg, s->owner, pkt, p + off, (size_t)r);
 			off += (size_t)r;
 		} else if (r == DW_FRAME_NEED || r > 0) {
 			break;

@@ -27,6 +27,11 @@ typedef long (*dw_framer_fn)(void *arg, const void **owner, const struct dw_pack
 typedef void (*dw_payload_fn)(void *arg, const struct dw_packet *pkt, const uint8_t *p,
 			      size_t len);
 
+/* Receives a whole message framed out of a stream, with the framer's note for
+ * the stream direction. */
+typedef void (*dw_stream_fn)(void *arg, const void *owner, const struct dw_packet *pkt,
+			     const uint8_t *p, size_t len);
+
 struct dw_tcp_opts {
 	uint32_t max_streams; /* stream directions held at once */
 	size_t max_bytes;     /* buffered bytes per direction (in order + waiting) */
@@ -43,7 +48,7 @@ enum {
 struct dw_tcp;
 
 struct dw_tcp *dw_tcp_new(const struct dw_tcp_opts *o, struct dw_netstats *st,
-			  dw_framer_fn framer, dw_payload_fn deliver, void *arg);
+			  dw_framer_fn framer, dw_stream_fn deliver, void *arg);
 void dw_tcp_free(struct dw_tcp *t);
 /* One segment of the direction pkt describes (addresses, ports, time). */
 void dw_tcp_segment(struct dw_tcp *t, const struct dw_packet *pkt, uint32_t seq,

@@ -24,24 +24,36 @@ struct big {
 
 enum { KIND_CALLEE = 0, KIND_SMS = 1 };
 
+/* Most windows see one IMEI and one or two cells: those live in the window, the
+ * rest in a block allocated when a window first needs it. */
+#define INLINE_IMEIS 1
+#define INLINE_CELLS 2
+struct win_more {
+	uint64_t imei[DW_SUM_MAX_IMEIS - INLINE_IMEIS];
+	uint32_t cell[DW_SUM_MAX_CELLS - INLINE_CELLS];
+	uint32_t cell_n[DW_SUM_MAX_CELLS - INLINE_CELLS];
+};
+
 struct win {
 	uint64_t imsi, msisdn; /* packed; the key is imsi, or msisdn | MSISDN_KEY_BIT */
-	int64_t start;         /* seconds */
+	int64_t start;	       /* seconds */
 	int64_t first_us, last_us;
-	uint64_t imei[DW_SUM_MAX_IMEIS];
-	uint32_t cell[DW_SUM_MAX_CELLS], cell_n[DW_SUM_MAX_CELLS];
+	uint64_t imei0; /* the first IMEI; more in ->more */
+	uint32_t cell[INLINE_CELLS], cell_n[INLINE_CELLS];
 	uint32_t calls_out, calls_out_answered, calls_out_short, calls_out_failed;
 	uint32_t calls_out_seconds, calls_in, calls_in_answered, sms_out, sms_in;
 	uint32_t data_sessions, registrations;
+	uint32_t gen_next; /* next window of the same start */
 	uint64_t seq_prev;
 	uint32_t seq_run, seq_max;
 	union {
 		uint64_t *list; /* contact hash | kind, exact mode */
 		struct big *big;
 	} ct;
-	uint32_t gen_next; /* next window of the same start */
+	struct win_more *more; /* IMEIs and cells past the inline ones, when seen */
 	uint8_t n_ct, cap_ct, is_big, n_imei, imeis_seen, n_cell, seq_valid;
 };
+_Static_assert(sizeof(struct win) <= 152, "an open window stays small");
 
 struct gen {
 	int64_t start;
@@ -87,7 +99,8 @@ uint64_t dw_number_value(const char *digits)
 	uint64_t v = 0;
 	for (; *digits; digits++)
 		if (*digits >= '0' && *digits <= '9')
-			v = (v % UINT64_C(100000000000000000)) * 10 + (uint64_t)(*digits - '0');
+			v = (v % UINT64_C(100000000000000000)) * 10 +
+			    (uint64_t)(*digits - '0');
 	return v;
 }
 
@@ -136,7 +149,8 @@ static uint32_t index_find(const struct dw_windows *w, uint64_t key, int64_t sta
 {
 	if (!w->slot)
 		return NIL;
-	for (uint32_t h = slot_hash(key, start) & w->mask; w->slot[h]; h = (h + 1) & w->mask) {
+	for (uint32_t h = slot_hash(key, start) & w->mask; w->slot[h];
+	     h = (h + 1) & w->mask) {
 		const struct win *x = &w->w[w->slot[h] - 1];
 		if (x->start == start && win_key(x) == key)
 			return w->slot[h] - 1;
@@ -180,8 +194,9 @@ static void index_del(struct dw_windows *w, uint32_t i)
 
 /* ---- lifecycle ---- */
 
-struct dw_windows *dw_windows_new(const struct dw_window_opts *o, const struct dw_cells *cells,
-				  dw_window_emit emit, void *arg)
+struct dw_windows *dw_windows_new(const struct dw_window_opts *o,
+				  const struct dw_cells *cells, dw_window_emit emit,
+				  void *arg)
 {
 	struct dw_windows *w = calloc(1, sizeof *w);
 	if (!w)
@@ -201,6 +216,8 @@ struct dw_windows *dw_windows_new(const struct dw_window_opts *o, const struct d
 
 static void win_release(struct win *x)
 {
+	free(x->more);
+	x->more = NULL;
 	if (x->is_big)
 		free(x->ct.big);
 	else
@@ -244,14 +261,15 @@ static struct gen *gen_get(struct dw_windows *w, int64_t start)
 	}
 	memmove(&w->gens[g + 1], &w->gens[g], (w->n_gens - g) * sizeof *w->gens);
 	w->n_gens++;
-	w->gens[g] = (struct gen){ .start = start, .head = NIL, .count = 0 };
+	w->gens[g] = (struct gen){.start = start, .head = NIL, .count = 0};
 	return &w->gens[g];
 }
 
 static int close_gen(struct dw_windows *w, uint32_t g);
 
 /* The window of key at start, created if absent. */
-static uint32_t win_get(struct dw_windows *w, uint64_t imsi, uint64_t msisdn, int64_t start)
+static uint32_t win_get(struct dw_windows *w, uint64_t imsi, uint64_t msisdn,
+			int64_t start)
 {
 	uint64_t key = imsi ? imsi : (msisdn | MSISDN_KEY_BIT);
 	uint32_t i = index_find(w, key, start);
@@ -358,7 +376,8 @@ static void to_big(struct dw_windows *w, struct win *x)
 	w->st.estimated++;
 }
 
-static void contact_add(struct dw_windows *w, struct win *x, const char *number, unsigned kind)
+static void contact_add(struct dw_windows *w, struct win *x, const char *number,
+			unsigned kind)
 {
 	if (!number[0])
 		return;
@@ -391,34 +410,59 @@ static void contact_add(struct dw_windows *w, struct win *x, const char *number,
 
 /* ---- counting ---- */
 
+static uint64_t *imei_at(struct win *x, uint32_t i)
+{
+	return i < INLINE_IMEIS ? &x->imei0 : &x->more->imei[i - INLINE_IMEIS];
+}
+
+static uint32_t *cell_at(struct win *x, uint32_t i)
+{
+	return i < INLINE_CELLS ? &x->cell[i] : &x->more->cell[i - INLINE_CELLS];
+}
+
+static uint32_t *count_at(struct win *x, uint32_t i)
+{
+	return i < INLINE_CELLS ? &x->cell_n[i] : &x->more->cell_n[i - INLINE_CELLS];
+}
+
+static bool need_more(struct win *x)
+{
+	if (!x->more)
+		x->more = calloc(1, sizeof *x->more);
+	return x->more != NULL;
+}
+
 static void imei_add(struct win *x, uint64_t imei)
 {
 	for (uint32_t i = 0; i < x->n_imei; i++)
-		if (x->imei[i] == imei)
+		if (*imei_at(x, i) == imei)
 			return;
 	if (x->imeis_seen < UINT8_MAX)
 		x->imeis_seen++;
-	if (x->n_imei < DW_SUM_MAX_IMEIS)
-		x->imei[x->n_imei++] = imei;
+	if (x->n_imei < DW_SUM_MAX_IMEIS && (x->n_imei < INLINE_IMEIS || need_more(x)))
+		*imei_at(x, x->n_imei++) = imei;
 }
 
 static void cell_add(struct win *x, uint32_t cell, uint32_t n)
 {
 	uint32_t min = 0;
 	for (uint32_t i = 0; i < x->n_cell; i++) {
-		if (x->cell[i] == cell) {
-			x->cell_n[i] += n;
+		if (*cell_at(x, i) == cell) {
+			*count_at(x, i) += n;
 			return;
 		}
-		if (x->cell_n[i] < x->cell_n[min])
+		if (*count_at(x, i) < *count_at(x, min))
 			min = i;
 	}
 	if (x->n_cell < DW_SUM_MAX_CELLS) {
-		x->cell[x->n_cell] = cell;
-		x->cell_n[x->n_cell++] = n;
+		if (x->n_cell >= INLINE_CELLS && !need_more(x))
+			return;
+		*cell_at(x, x->n_cell) = cell;
+		*count_at(x, x->n_cell) = n;
+		x->n_cell++;
 	} else { /* Space-Saving: the new cell inherits the least count */
-		x->cell[min] = cell;
-		x->cell_n[min] += n;
+		*cell_at(x, min) = cell;
+		*count_at(x, min) += n;
 	}
 }
 
@@ -448,8 +492,8 @@ static void count_event(struct dw_windows *w, struct win *x, const struct dw_eve
 			contact_add(w, x, ev->peer, KIND_CALLEE);
 			if (ev->peer[0]) {
 				uint64_t v = dw_number_value(ev->peer);
-				x->seq_run = dw_seq_next(x->seq_valid, x->seq_prev, v, x->seq_run,
-							 w->o.seq_max_step);
+				x->seq_run = dw_seq_next(x->seq_valid, x->seq_prev, v,
+							 x->seq_run, w->o.seq_max_step);
 				x->seq_prev = v;
 				x->seq_valid = 1;
 				if (x->seq_run > x->seq_max)
@@ -507,9 +551,9 @@ static void win_merge(struct dw_windows *w, struct win *dst, struct win *src)
 	if (!dst->msisdn)
 		dst->msisdn = src->msisdn;
 	for (uint32_t i = 0; i < src->n_imei; i++)
-		imei_add(dst, src->imei[i]);
+		imei_add(dst, *imei_at(src, i));
 	for (uint32_t i = 0; i < src->n_cell; i++)
-		cell_add(dst, src->cell[i], src->cell_n[i]);
+		cell_add(dst, *cell_at(src, i), *count_at(src, i));
 	dst->calls_out += src->calls_out;
 	dst->calls_out_answered += src->calls_out_answered;
 	dst->calls_out_short += src->calls_out_short;
@@ -556,7 +600,8 @@ static void win_merge(struct dw_windows *w, struct win *dst, struct win *src)
 			uint64_t h = e & ~UINT64_C(1);
 			if (dst->is_big) {
 				hll_add(dst->ct.big->hll[kind], h);
-				sketch_add(dst->ct.big->sketch, &dst->ct.big->n_sketch, h);
+				sketch_add(dst->ct.big->sketch, &dst->ct.big->n_sketch,
+					   h);
 				continue;
 			}
 			bool found = false;
@@ -568,13 +613,16 @@ static void win_merge(struct dw_windows *w, struct win *dst, struct win *src)
 				to_big(w, dst);
 				if (dst->is_big) {
 					hll_add(dst->ct.big->hll[kind], h);
-					sketch_add(dst->ct.big->sketch, &dst->ct.big->n_sketch, h);
+					sketch_add(dst->ct.big->sketch,
+						   &dst->ct.big->n_sketch, h);
 				}
 				continue;
 			}
 			if (dst->n_ct == dst->cap_ct) {
-				uint8_t ncap = dst->cap_ct ? (uint8_t)(dst->cap_ct * 2) : 4;
-				void *nl = realloc(dst->ct.list, ncap * sizeof *dst->ct.list);
+				uint8_t ncap =
+				    dst->cap_ct ? (uint8_t)(dst->cap_ct * 2) : 4;
+				void *nl =
+				    realloc(dst->ct.list, ncap * sizeof *dst->ct.list);
 				if (!nl)
 					continue;
 				dst->ct.list = nl;
@@ -621,7 +669,8 @@ static int merge_binding(struct dw_windows *w, uint64_t imsi, uint64_t msisdn)
 		uint32_t d = win_get(w, imsi, msisdn, start);
 		if (d == NIL)
 			return -1;
-		m = index_find(w, msisdn | MSISDN_KEY_BIT, start); /* pool may have moved */
+		m = index_find(w, msisdn | MSISDN_KEY_BIT,
+			       start); /* pool may have moved */
 		if (m == NIL)
 			continue;
 		win_merge(w, &w->w[d], &w->w[m]);
@@ -647,11 +696,13 @@ int dw_windows_add(struct dw_windows *w, const struct dw_event *ev, uint32_t cel
 	 * before it plus the grace are closed, so late windows do not pile up. */
 	if (w->now_s != INT64_MIN && ev->ts_us < w->now_s * 1000000) {
 		while (w->n_gens > 0 &&
-		       ev->ts_us > (w->gens[0].start + w->o.seconds + w->o.grace_s) * 1000000)
+		       ev->ts_us >
+			   (w->gens[0].start + w->o.seconds + w->o.grace_s) * 1000000)
 			if (close_gen(w, 0) < 0)
 				return -1;
 	}
-	int64_t start = floor_div(floor_div(ev->ts_us, 1000000), w->o.seconds) * w->o.seconds;
+	int64_t start =
+	    floor_div(floor_div(ev->ts_us, 1000000), w->o.seconds) * w->o.seconds;
 	uint32_t i = win_get(w, imsi, msisdn, start);
 	if (i == NIL)
 		return -1;
@@ -664,7 +715,8 @@ int dw_windows_add(struct dw_windows *w, const struct dw_event *ev, uint32_t cel
 
 /* ---- closing ---- */
 
-static void fill_summary(const struct dw_windows *w, const struct win *x, struct dw_summary *s)
+static void fill_summary(const struct dw_windows *w, struct win *x,
+			 struct dw_summary *s)
 {
 	memset(s, 0, sizeof *s);
 	s->window_start = x->start;
@@ -674,17 +726,22 @@ static void fill_summary(const struct dw_windows *w, const struct win *x, struct
 	s->n_imeis = x->n_imei;
 	s->imeis_seen = x->imeis_seen;
 	for (uint32_t i = 0; i < x->n_imei; i++)
-		dw_digits_unpack(x->imei[i], s->imeis[i], sizeof s->imeis[i]);
+		dw_digits_unpack(*imei_at(x, i), s->imeis[i], sizeof s->imeis[i]);
+	uint32_t cell[DW_SUM_MAX_CELLS], cell_n[DW_SUM_MAX_CELLS];
+	for (uint32_t i = 0; i < x->n_cell; i++) {
+		cell[i] = *cell_at(x, i);
+		cell_n[i] = *count_at(x, i);
+	}
 	/* cells: most events first, then by name */
 	uint32_t order[DW_SUM_MAX_CELLS];
 	for (uint32_t i = 0; i < x->n_cell; i++) {
 		uint32_t j = i;
 		while (j > 0) {
 			uint32_t p = order[j - 1];
-			int c = x->cell_n[p] != x->cell_n[i]
-					? (x->cell_n[p] < x->cell_n[i] ? 1 : -1)
-					: strcmp(dw_cells_name(w->cells, x->cell[p]),
-						 dw_cells_name(w->cells, x->cell[i]));
+			int c = cell_n[p] != cell_n[i]
+				    ? (cell_n[p] < cell_n[i] ? 1 : -1)
+				    : strcmp(dw_cells_name(w->cells, cell[p]),
+					     dw_cells_name(w->cells, cell[i]));
 			if (c <= 0)
 				break;
 			order[j] = p;
@@ -695,8 +752,8 @@ static void fill_summary(const struct dw_windows *w, const struct win *x, struct
 	s->n_cells = x->n_cell;
 	for (uint32_t i = 0; i < x->n_cell; i++) {
 		snprintf(s->cells[i].cell, sizeof s->cells[i].cell, "%s",
-			 dw_cells_name(w->cells, x->cell[order[i]]));
-		s->cells[i].events = x->cell_n[order[i]];
+			 dw_cells_name(w->cells, cell[order[i]]));
+		s->cells[i].events = cell_n[order[i]];
 	}
 	s->calls_out = x->calls_out;
 	s->calls_out_answered = x->calls_out_answered;
@@ -714,8 +771,10 @@ static void fill_summary(const struct dw_windows *w, const struct win *x, struct
 	s->last_event_us = x->last_us;
 	if (x->is_big) {
 		const struct big *b = x->ct.big;
-		s->distinct_callees = hll_estimate(b->hll[KIND_CALLEE], b->exact[KIND_CALLEE]);
-		s->distinct_sms_dests = hll_estimate(b->hll[KIND_SMS], b->exact[KIND_SMS]);
+		s->distinct_callees =
+		    hll_estimate(b->hll[KIND_CALLEE], b->exact[KIND_CALLEE]);
+		s->distinct_sms_dests =
+		    hll_estimate(b->hll[KIND_SMS], b->exact[KIND_SMS]);
 		s->n_sketch = b->n_sketch;
 		memcpy(s->contact_sketch, b->sketch, b->n_sketch * sizeof *b->sketch);
 	} else {
@@ -808,7 +867,9 @@ void dw_windows_get_stats(const struct dw_windows *w, struct dw_window_stats *s)
 	size_t contacts = 0;
 	for (uint32_t g = 0; g < w->n_gens; g++)
 		for (uint32_t i = w->gens[g].head; i != NIL; i = w->w[i].gen_next)
-			contacts += w->w[i].is_big ? sizeof(struct big)
-						   : w->w[i].cap_ct * sizeof(uint64_t);
-	s->bytes = (size_t)w->cap * sizeof *w->w + (w->slot ? (w->mask + 1) * 4u : 0) + contacts;
+			contacts += (w->w[i].is_big ? sizeof(struct big)
+						    : w->w[i].cap_ct * sizeof(uint64_t)) +
+				    (w->w[i].more ? sizeof(struct win_more) : 0);
+	s->bytes =
+	    (size_t)w->cap * sizeof *w->w + (w->slot ? (w->mask + 1) * 4u : 0) + contacts;
 }

@@ -28,18 +28,18 @@ struct dw_window_opts {
 	uint32_t grace_s;      /* window.grace_seconds */
 	uint32_t short_call_s; /* sensor.short_call_s */
 	uint32_t seq_max_step; /* sensor.seq_max_step */
-	uint32_t max_open;     /* windows open at once; past it the oldest are closed early */
+	uint32_t max_open; /* windows open at once; past it the oldest are closed early */
 };
 
 struct dw_window_stats {
 	uint64_t open, peak_open;
 	uint64_t emitted;
-	uint64_t merged;        /* MSISDN-keyed windows merged into their IMSI's */
-	uint64_t late;          /* events for a window already closed (a new one opened) */
-	uint64_t forced;        /* windows closed early because max_open was reached */
+	uint64_t merged; /* MSISDN-keyed windows merged into their IMSI's */
+	uint64_t late;	 /* events for a window already closed (a new one opened) */
+	uint64_t forced; /* windows closed early because max_open was reached */
 	uint64_t no_subscriber; /* events with neither IMSI nor MSISDN: not counted */
-	uint64_t estimated;     /* windows whose distinct counts became estimates */
-	size_t bytes;           /* memory held by open windows and the index */
+	uint64_t estimated;	/* windows whose distinct counts became estimates */
+	size_t bytes;		/* memory held by open windows and the index */
 };
 
 /* Receives each closed window; returning -1 stops and is passed up. */
@@ -47,8 +47,9 @@ typedef int (*dw_window_emit)(void *arg, const struct dw_summary *s);
 
 struct dw_windows;
 
-struct dw_windows *dw_windows_new(const struct dw_window_opts *o, const struct dw_cells *cells,
-				  dw_window_emit emit, void *arg);
+struct dw_windows *dw_windows_new(const struct dw_window_opts *o,
+				  const struct dw_cells *cells, dw_window_emit emit,
+				  void *arg);
 void dw_windows_free(struct dw_windows *w);
 /* Counts one completed event; cell_id is its interned cell. new_binding: the
  * event just bound its IMSI and MSISDN, so MSISDN-keyed windows are merged. */

@@ -50,11 +50,13 @@ int gtpv2_uli_cell(const uint8_t *v, size_t len, char cell[DW_CELL_MAX])
 	uint32_t eci = 0;
 	bool ok = true;
 	if (flags & 0x01) { /* CGI: PLMN, LAC, CI */
-		ok = plmn(&c, &cgi_mcc, cgi_mnc) && cur_be16(&c, &cgi_lac) && cur_be16(&c, &cgi_ci);
+		ok = plmn(&c, &cgi_mcc, cgi_mnc) && cur_be16(&c, &cgi_lac) &&
+		     cur_be16(&c, &cgi_ci);
 		have_cgi = ok;
 	}
 	if (ok && (flags & 0x02)) { /* SAI: PLMN, LAC, SAC */
-		ok = plmn(&c, &sai_mcc, sai_mnc) && cur_be16(&c, &sai_lac) && cur_be16(&c, &sai_sac);
+		ok = plmn(&c, &sai_mcc, sai_mnc) && cur_be16(&c, &sai_lac) &&
+		     cur_be16(&c, &sai_sac);
 		have_sai = ok;
 	}
 	if (ok && (flags & 0x04)) /* RAI: PLMN, LAC, RAC (2 octets) */
@@ -77,12 +79,23 @@ int gtpv2_uli_cell(const uint8_t *v, size_t len, char cell[DW_CELL_MAX])
 	if (!ok)
 		return -1;
 	if (have_ecgi)
-		dw_cell_format(cell, DW_CELL_MAX, ecgi_mcc, ecgi_mnc, have_tai ? tac : 0, eci);
+		dw_cell_format(cell, DW_CELL_MAX, ecgi_mcc, ecgi_mnc, have_tai ? tac : 0,
+			       eci);
 	else if (have_cgi)
 		dw_cell_format(cell, DW_CELL_MAX, cgi_mcc, cgi_mnc, cgi_lac, cgi_ci);
 	else if (have_sai)
 		dw_cell_format(cell, DW_CELL_MAX, sai_mcc, sai_mnc, sai_lac, sai_sac);
 	return 0;
+}
+
+/* A node's address (an F-TEID's, or a packet's destination) as a 32-bit key, 0
+ * when absent: TEIDs are unique per node only. */
+static uint32_t node_key(const uint8_t *addr, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return len ? h | 1 : 0;
 }
 
 static bool fteid(struct gtpv2_msg *m, struct slice v, uint8_t inst)
@@ -96,13 +109,17 @@ static bool fteid(struct gtpv2_msg *m, struct slice v, uint8_t inst)
 	size_t need = ((f & 0x80) ? 4 : 0) + ((f & 0x40) ? 16 : 0);
 	if (cur_left(&c) < need)
 		return false;
+	/* the IPv4 address if any, else the IPv6 one */
+	uint32_t node = node_key(c.p, (f & 0x80) ? 4 : (f & 0x40) ? 16 : 0);
 	if (inst == 0) {
 		m->has_sender_fteid = true;
 		m->sender_teid = teid;
+		m->sender_node = node;
 		m->sender_if = f & 0x3f;
 	} else if (inst == 1) {
 		m->has_pgw_fteid = true;
 		m->pgw_teid = teid;
+		m->pgw_node = node;
 	}
 	return true;
 }
@@ -134,8 +151,8 @@ static bool walk_ies(struct gtpv2_msg *m, struct cursor *c, unsigned depth)
 			continue;
 		}
 		if (depth == 0 && type == GTPV2_IE_ULI && inst != 0) {
-			/* a ULI of another instance (seen in the wild on Modify Bearer) names
-			 * the cell only when no instance-0 ULI does */
+			/* a ULI of another instance (seen in the wild on Modify Bearer)
+			 * names the cell only when no instance-0 ULI does */
 			char cell[DW_CELL_MAX];
 			if (gtpv2_uli_cell(v.p, v.len, cell) < 0)
 				return false;
@@ -222,7 +239,8 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
 	case GTPV2_DELETE_SESSION_REQUEST:
 	case GTPV2_DELETE_SESSION_RESPONSE:
 		if (!m->has_teid)
-			return DW_PARSE_MALFORMED; /* these messages always carry a TEID */
+			return DW_PARSE_MALFORMED; /* these messages always carry a TEID
+						    */
 		return walk_ies(m, &body, 0) ? DW_PARSE_OK : DW_PARSE_MALFORMED;
 	default:
 		return DW_PARSE_UNSUPPORTED;
@@ -233,18 +251,22 @@ enum dw_parse_result gtpv2_decode(const uint8_t *p, size_t len, struct gtpv2_msg
 
 #define NIL UINT32_MAX
 
-/* 40 bytes: the subscriber is kept by IMSI (or MSISDN when the request had no
- * IMSI); the identity table completes the rest of the event. */
+/* 40 bytes, one per session: keyed by the requester's TEID from the Create Session
+ * Request until its Response, then by the responder's TEID, which the later Modify
+ * Bearer and Delete Session Requests are addressed to; removed on the Delete
+ * Session Request. The subscriber is kept by IMSI (or MSISDN when the request had
+ * no IMSI); the identity table completes the rest of the event. */
 struct sess {
+	uint64_t who; /* packed IMSI, or packed MSISDN when who_msisdn */
 	uint32_t teid;
-	uint32_t peer;      /* the other side's TEID of the same session, 0 if not yet known */
-	uint64_t who;       /* packed IMSI, or packed MSISDN when who_msisdn */
-	uint32_t seq;       /* of the Create Session Request still unanswered */
-	uint32_t cell_hash; /* last cell named by a ULI, 0 none */
+	uint32_t node;	     /* key of the address of the node that owns the TEID */
+	uint32_t seq;	     /* of the Create Session Request still unanswered */
+	uint32_t cell_hash;  /* last cell named by a ULI, 0 none */
 	uint32_t prev, next; /* least-recently-seen list */
-	uint8_t pending;    /* a Create Session Response is awaited */
+	uint8_t pending;     /* a Create Session Response is awaited */
 	uint8_t who_msisdn;
 };
+_Static_assert(sizeof(struct sess) == 40, "a session entry stays at 40 bytes");
 
 struct gtpv2_state {
 	struct sess *s;
@@ -262,14 +284,26 @@ static uint32_t teid_hash(uint32_t t)
 	return (uint32_t)(x >> 32);
 }
 
-static uint32_t sess_find(const struct gtpv2_state *st, uint32_t teid)
+/* The entry of (teid, node). With exact false, a TEID known only under another
+ * node is taken when no entry has this node (addresses rewritten between the
+ * nodes and the probe); entries of one TEID share a probe run of the index. */
+static uint32_t sess_find(const struct gtpv2_state *st, uint32_t teid, uint32_t node,
+			  bool exact)
 {
 	if (!st->slot || !teid)
 		return NIL;
-	for (uint32_t h = teid_hash(teid) & st->mask; st->slot[h]; h = (h + 1) & st->mask)
-		if (st->s[st->slot[h] - 1].teid == teid)
+	uint32_t other = NIL;
+	for (uint32_t h = teid_hash(teid) & st->mask; st->slot[h];
+	     h = (h + 1) & st->mask) {
+		const struct sess *x = &st->s[st->slot[h] - 1];
+		if (x->teid != teid)
+			continue;
+		if (x->node == node)
 			return st->slot[h] - 1;
-	return NIL;
+		if (other == NIL)
+			other = st->slot[h] - 1;
+	}
+	return exact ? NIL : other;
 }
 
 static int slot_grow(struct gtpv2_state *st)
@@ -354,10 +388,10 @@ static void sess_remove(struct gtpv2_state *st, uint32_t i)
 	st->tracked--;
 }
 
-/* The entry of teid, created (evicting the least recently seen when full). */
-static uint32_t sess_get(struct gtpv2_state *st, uint32_t teid)
+/* The entry of (teid, node), created (evicting the least recently seen when full). */
+static uint32_t sess_get(struct gtpv2_state *st, uint32_t teid, uint32_t node)
 {
-	uint32_t i = sess_find(st, teid);
+	uint32_t i = sess_find(st, teid, node, true);
 	if (i != NIL) {
 		touch(st, i);
 		return i;
@@ -391,6 +425,7 @@ static uint32_t sess_get(struct gtpv2_state *st, uint32_t teid)
 	}
 	memset(&st->s[i], 0, sizeof st->s[i]);
 	st->s[i].teid = teid;
+	st->s[i].node = node;
 	uint32_t h = teid_hash(teid) & st->mask;
 	while (st->slot[h])
 		h = (h + 1) & st->mask;
@@ -426,8 +461,8 @@ static void state_print(const void *p, FILE *f)
 }
 
 static const struct dw_proto_state_ops state_ops = {
-	.print_stats = state_print,
-	.free = state_free,
+    .print_stats = state_print,
+    .free = state_free,
 };
 
 static struct gtpv2_state *get_state(struct dw_pipeline *pl)
@@ -461,8 +496,9 @@ static void unpack_into(uint64_t v, char *out, size_t outlen)
 		dw_digits_unpack(v, out, outlen);
 }
 
-static void emit(struct dw_pipeline *pl, const struct dw_packet *pkt, const struct gtpv2_msg *m,
-		 const struct sess *x, enum dw_event_kind kind, enum dw_session_op op)
+static void emit(struct dw_pipeline *pl, const struct dw_packet *pkt,
+		 const struct gtpv2_msg *m, const struct sess *x, enum dw_event_kind kind,
+		 enum dw_session_op op)
 {
 	struct dw_event ev;
 	memset(&ev, 0, sizeof ev);
@@ -497,22 +533,27 @@ static void remember(struct sess *x, const struct gtpv2_msg *m)
 		x->cell_hash = cell_hash(m->cell);
 }
 
-/* Binds teid to the subscriber of the request entry req (a copy: the table may
- * evict it to make room). */
-static void bind_responder(struct gtpv2_state *st, const struct sess *req, uint32_t teid)
+/* Moves the session of request entry r to the responder's TEID. */
+static void bind_responder(struct gtpv2_state *st, uint32_t r, uint32_t teid,
+			   uint32_t node)
 {
-	if (!teid || teid == req->teid)
+	struct sess req = st->s[r];
+	sess_remove(st, r);
+	if (!teid)
 		return;
-	uint32_t s = sess_get(st, teid);
+	uint32_t s = sess_get(st, teid, node);
 	if (s == NIL)
 		return;
-	st->s[s].who = req->who;
-	st->s[s].who_msisdn = req->who_msisdn;
-	st->s[s].cell_hash = req->cell_hash;
-	st->s[s].peer = req->teid;
-	uint32_t r = sess_find(st, req->teid);
-	if (r != NIL && !st->s[r].peer)
-		st->s[r].peer = teid;
+	st->s[s].who = req.who;
+	st->s[s].who_msisdn = req.who_msisdn;
+	st->s[s].cell_hash = req.cell_hash;
+}
+
+static uint32_t dst_node(const struct dw_packet *pkt)
+{
+	return node_key(pkt->dst, pkt->ip_version == 4	 ? 4
+				  : pkt->ip_version == 6 ? 16
+							 : 0);
 }
 
 static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
@@ -524,7 +565,8 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 	st->bad_values += m->bad_values;
 	switch (m->type) {
 	case GTPV2_CREATE_SESSION_REQUEST:
-		if (m->has_sender_fteid && (i = sess_get(st, m->sender_teid)) != NIL) {
+		if (m->has_sender_fteid &&
+		    (i = sess_get(st, m->sender_teid, m->sender_node)) != NIL) {
 			x = &st->s[i];
 			remember(x, m);
 			x->seq = m->seq;
@@ -533,28 +575,26 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 		emit(pl, pkt, m, x, DW_EV_SESSION, DW_SESSION_CREATE);
 		break;
 	case GTPV2_CREATE_SESSION_RESPONSE: {
-		uint32_t r = sess_find(st, m->teid);
+		uint32_t r = sess_find(st, m->teid, dst_node(pkt), false);
 		if (r == NIL || !st->s[r].pending || st->s[r].seq != m->seq) {
 			st->unmatched++;
 			break;
 		}
-		st->s[r].pending = 0;
-		touch(st, r);
 		bool accepted = !m->has_cause || (m->cause >= 16 && m->cause <= 63);
+		/* the responder's TEID (instance 0); test vectors without one have the
+		 * PGW's S5/S8 control TEID (instance 1) that later requests go to */
 		if (!accepted)
-			break;
-		struct sess req = st->s[r];
-		/* the responder's TEID (instance 0), and the PGW's S5/S8 control TEID
-		 * (instance 1) which later S5/S8 requests are addressed to */
-		if (m->has_sender_fteid)
-			bind_responder(st, &req, m->sender_teid);
-		if (m->has_pgw_fteid && m->pgw_teid != m->sender_teid)
-			bind_responder(st, &req, m->pgw_teid);
+			sess_remove(st, r);
+		else if (m->has_sender_fteid)
+			bind_responder(st, r, m->sender_teid, m->sender_node);
+		else
+			bind_responder(st, r, m->has_pgw_fteid ? m->pgw_teid : 0,
+				       m->pgw_node);
 		break;
 	}
 	case GTPV2_MODIFY_BEARER_REQUEST:
 	case GTPV2_DELETE_SESSION_REQUEST: {
-		i = sess_find(st, m->teid);
+		i = sess_find(st, m->teid, dst_node(pkt), false);
 		if (i != NIL) {
 			touch(st, i);
 			x = &st->s[i];
@@ -562,29 +602,25 @@ static void on_message(struct dw_pipeline *pl, struct gtpv2_state *st,
 			st->unattributed++;
 		}
 		bool modify = m->type == GTPV2_MODIFY_BEARER_REQUEST;
-		emit(pl, pkt, m, x, DW_EV_SESSION, modify ? DW_SESSION_MODIFY : DW_SESSION_DELETE);
+		emit(pl, pkt, m, x, DW_EV_SESSION,
+		     modify ? DW_SESSION_MODIFY : DW_SESSION_DELETE);
 		if (x && m->cell[0] && x->cell_hash != cell_hash(m->cell)) {
 			emit(pl, pkt, m, x, DW_EV_LOCATION, DW_SESSION_NONE);
 			x->cell_hash = cell_hash(m->cell);
 		}
+		if (x && !modify)
+			sess_remove(st,
+				    i); /* a retransmitted request goes unattributed */
 		break;
 	}
-	case GTPV2_DELETE_SESSION_RESPONSE:
-		i = sess_find(st, m->teid);
-		if (i != NIL) {
-			uint32_t peer = sess_find(st, st->s[i].peer);
-			sess_remove(st, i);
-			if (peer != NIL)
-				sess_remove(st, peer);
-		}
-		break;
 	default:
 		break;
 	}
 }
 
-static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl, const struct dw_packet *pkt,
-					const uint8_t *p, size_t len)
+static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl,
+					const struct dw_packet *pkt, const uint8_t *p,
+					size_t len)
 {
 	struct gtpv2_state *st = get_state(pl);
 	if (!st)
@@ -612,14 +648,15 @@ static enum dw_parse_result gtpv2_parse(struct dw_pipeline *pl, const struct dw_
 			return res;
 		off += m.total;
 		if (k == GTPV2_MAX_PIGGYBACK || off >= len)
-			return DW_PARSE_MALFORMED; /* the P flag promises a message that is not there */
+			return DW_PARSE_MALFORMED; /* the P flag promises a message that
+						      is not there */
 	}
 	return res;
 }
 
 const struct dw_dissector dw_dissector_gtpv2 = {
-	.name = "gtpv2",
-	.proto = DW_PROTO_GTPV2,
-	.udp_ports = { 2123 },
-	.parse = gtpv2_parse,
+    .name = "gtpv2",
+    .proto = DW_PROTO_GTPV2,
+    .udp_ports = {2123},
+    .parse = gtpv2_parse,
 };

@@ -40,7 +40,7 @@ struct gtpv2_ie_def {
 	uint8_t type;
 	const char *name;
 	uint16_t min_len; /* shorter is malformed */
-	bool grouped;     /* value is itself a list of IEs */
+	bool grouped;	  /* value is itself a list of IEs */
 };
 /* NULL for types not in the table (walked over unchecked). */
 const struct gtpv2_ie_def *gtpv2_ie_def(uint8_t type);
@@ -53,12 +53,12 @@ const struct gtpv2_ie_def *gtpv2_ie_def(uint8_t type);
 struct gtpv2_msg {
 	uint8_t version;
 	bool piggyback; /* P flag */
-	bool has_teid;  /* T flag */
+	bool has_teid;	/* T flag */
 	uint8_t type;
-	uint16_t length;     /* header length field */
+	uint16_t length; /* header length field */
 	uint32_t teid;
 	uint32_t seq;
-	size_t total;        /* bytes of this message: 4 + length */
+	size_t total; /* bytes of this message: 4 + length */
 	/* top-level IEs, instance 0 */
 	char imsi[DW_IMSI_MAX + 1];
 	char msisdn[DW_NUMBER_MAX + 1];
@@ -68,15 +68,17 @@ struct gtpv2_msg {
 	bool uli_inst0; /* the cell came from an instance-0 ULI */
 	bool has_sender_fteid;
 	uint32_t sender_teid;
-	uint8_t sender_if; /* interface type */
-	bool has_pgw_fteid; /* instance 1: PGW S5/S8 control plane F-TEID */
+	uint32_t sender_node; /* key of the F-TEID's address, 0 if none */
+	uint8_t sender_if;    /* interface type */
+	bool has_pgw_fteid;   /* instance 1: PGW S5/S8 control plane F-TEID */
 	uint32_t pgw_teid;
+	uint32_t pgw_node;
 	bool has_cause;
 	uint8_t cause;
 	uint8_t rat_type;
-	uint32_t n_ies;         /* IEs walked at every depth */
+	uint32_t n_ies;		/* IEs walked at every depth */
 	uint32_t depth_skipped; /* grouped IEs left unread past GTPV2_MAX_DEPTH */
-	uint32_t bad_values;    /* identity IEs whose digits did not decode */
+	uint32_t bad_values;	/* identity IEs whose digits did not decode */
 };
 
 /* Decodes the one message at the start of p (a piggybacked one follows it at

@@ -6,7 +6,7 @@
  * P-Preferred-Identity, else From is the caller). */
 #include "sip.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../dissect.h"
@@ -14,107 +14,69 @@
 #include "sip_msg.h"
 #include "sms.h"
 
-/* ---- per-pipeline state ---- */
-
-struct sip_ctx {
-	struct dw_pipeline *pl;
-	struct sip_call_table *calls;
-	struct sip_ctx *next;
-};
-
-/* The call tables of the live pipelines (normally one). */
-static struct sip_ctx *sip_ctxs;
+/* ---- per-pipeline state: the call table, owned by the pipeline ---- */
 
 static void emit_to_pipeline(void *arg, struct dw_event *ev)
 {
 	dw_pipeline_emit((struct dw_pipeline *)arg, ev);
 }
 
-static struct sip_ctx *ctx_find(struct dw_pipeline *pl)
+static int state_advance(void *state, struct dw_pipeline *pl, int64_t ts_us)
 {
-	for (struct sip_ctx *c = sip_ctxs; c; c = c->next)
-		if (c->pl == pl)
-			return c;
-	return NULL;
+	(void)pl;
+	sip_calls_expire(state, ts_us);
+	return 0;
 }
 
-static struct sip_ctx *ctx_create_sink(struct dw_pipeline *pl, long long max_calls,
-				       long long timeout_s, sip_call_emit_fn emit, void *arg)
+static void state_print(const void *state, FILE *f)
 {
-	struct sip_ctx *c = calloc(1, sizeof *c);
-	if (!c)
-		return NULL;
-	c->pl = pl;
-	c->calls = sip_calls_new((size_t)max_calls, (uint32_t)timeout_s, emit, arg);
-	if (!c->calls) {
-		free(c);
-		return NULL;
-	}
-	c->next = sip_ctxs;
-	sip_ctxs = c;
-	return c;
+	struct sip_call_stats st;
+	sip_calls_stats(state, &st);
+	fprintf(f, "sip.calls %llu\n", (unsigned long long)st.active);
+	fprintf(f, "sip.call_evictions %llu\n", (unsigned long long)st.evicted);
+	fprintf(f, "sip.call_expiries %llu\n", (unsigned long long)st.expired);
 }
 
-static struct sip_ctx *ctx_create(struct dw_pipeline *pl, long long max_calls, long long timeout_s)
+static void state_free(void *state)
 {
-	return ctx_create_sink(pl, max_calls, timeout_s, emit_to_pipeline, pl);
+	sip_calls_free(state);
 }
+
+static const struct dw_proto_state_ops state_ops = {
+	.advance = state_advance,
+	.print_stats = state_print,
+	.free = state_free,
+};
 
 int dw_sip_attach_sink(struct dw_pipeline *pl, size_t max_calls, uint32_t timeout_s,
 		       sip_call_emit_fn emit, void *arg)
 {
-	dw_sip_detach(pl);
-	return ctx_create_sink(pl, (long long)max_calls, timeout_s, emit, arg) ? 0 : -1;
+	struct sip_call_table *t = sip_calls_new(max_calls, timeout_s, emit, arg);
+	if (!t)
+		return -1;
+	dw_pipeline_set_state(pl, DW_PROTO_SIP, t, &state_ops);
+	return 0;
 }
 
-int dw_sip_attach(struct dw_pipeline *pl, const struct dw_config *cfg)
+static struct sip_call_table *calls_of(struct dw_pipeline *pl)
 {
-	dw_sip_detach(pl);
-	return ctx_create(pl, dw_config_int(cfg, "sensor.max_calls"),
-			  dw_config_int(cfg, "sensor.call_timeout_s"))
-		       ? 0
-		       : -1;
-}
-
-static struct sip_ctx *ctx_get(struct dw_pipeline *pl)
-{
-	struct sip_ctx *c = ctx_find(pl);
-	if (c)
-		return c;
-	struct dw_config cfg;
-	dw_config_init(&cfg);
-	c = ctx_create(pl, dw_config_int(&cfg, "sensor.max_calls"),
-		       dw_config_int(&cfg, "sensor.call_timeout_s"));
-	dw_config_free(&cfg);
-	return c;
-}
-
-void dw_sip_calls_expire(struct dw_pipeline *pl, int64_t now_us)
-{
-	struct sip_ctx *c = ctx_find(pl);
-	if (c)
-		sip_calls_expire(c->calls, now_us);
+	struct sip_call_table *t = dw_pipeline_state(pl, DW_PROTO_SIP);
+	if (t)
+		return t;
+	const struct dw_config *cfg = dw_pipeline_config(pl);
+	long long max = cfg ? dw_config_int(cfg, "sensor.max_calls") : 1000000;
+	long long timeout = cfg ? dw_config_int(cfg, "sensor.call_timeout_s") : 7200;
+	if (dw_sip_attach_sink(pl, (size_t)max, (uint32_t)timeout, emit_to_pipeline, pl) < 0)
+		return NULL;
+	return dw_pipeline_state(pl, DW_PROTO_SIP);
 }
 
 void dw_sip_call_stats(struct dw_pipeline *pl, struct sip_call_stats *s)
 {
-	struct sip_ctx *c = ctx_find(pl);
+	struct sip_call_table *t = dw_pipeline_state(pl, DW_PROTO_SIP);
 	memset(s, 0, sizeof *s);
-	if (c)
-		sip_calls_stats(c->calls, s);
-}
-
-void dw_sip_detach(struct dw_pipeline *pl)
-{
-	for (struct sip_ctx **pp = &sip_ctxs; *pp; pp = &(*pp)->next) {
-		if ((*pp)->pl == pl) {
-			struct sip_ctx *c = *pp;
-			*pp = c->next;
-			sip_calls_free(c->calls);
-			free(c);
-			return;
-		}
-	}
+	if (t)
+		sip_calls_stats(t, s);
 }
 
 /* ---- identities ---- */
@@ -128,11 +90,12 @@ struct who {
 	char call_id[DW_CALL_ID_MAX];
 };
 
+/* A number in a URI, but never the IMSI of a contact address (sip:<IMSI>@ue-ip). */
 static bool uri_number(struct slice uri, bool strict, char out[DW_NUMBER_MAX + 1])
 {
 	struct sip_uri u;
 	char imsi[DW_IMSI_MAX + 1];
-	return sip_uri_parse(uri, &u) && !sip_uri_imsi(&u, false, imsi) &&
+	return sip_uri_parse(uri, &u) && !sip_uri_imsi(&u, true, imsi) &&
 	       sip_uri_number(&u, strict, out);
 }
 
@@ -155,6 +118,30 @@ static bool called_number(const struct sip_msg *m, char out[DW_NUMBER_MAX + 1])
 {
 	return sip_hdr_number(m, SIP_H_PCPID, false, out) || uri_number(m->ruri, true, out) ||
 	       sip_hdr_number(m, SIP_H_TO, false, out) || uri_number(m->ruri, false, out);
+}
+
+/* The IMSI of a UE's contact address: its own Contact in a request it sends. */
+static bool contact_imsi(const struct sip_msg *m, char out[DW_IMSI_MAX + 1])
+{
+	const struct sip_hdr *h;
+	for (unsigned n = 0; (h = sip_msg_header(m, SIP_H_CONTACT, n)) != NULL; n++) {
+		size_t pos = 0;
+		struct slice e;
+		while (sip_list_next(h->value, &pos, &e)) {
+			struct sip_addr a;
+			struct sip_uri u;
+			if (sip_addr_parse(e, &a) && sip_uri_parse(a.uri, &u) && sip_uri_imsi(&u, true, out))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The callee's IMSI when a terminating request goes to its registered contact. */
+static bool ruri_imsi(const struct sip_msg *m, char out[DW_IMSI_MAX + 1])
+{
+	struct sip_uri u;
+	return sip_uri_parse(m->ruri, &u) && sip_uri_imsi(&u, true, out);
 }
 
 static bool is_originating(const struct sip_msg *m)
@@ -201,6 +188,7 @@ static void msg_init(struct sip_call_msg *cm, enum sip_call_input kind, const st
 	call_id_copy(m, w->call_id);
 	cm->call_id = w->call_id;
 	cm->cseq = m->cseq;
+	cm->frame = pkt->frame;
 	cm->imsi = w->imsi;
 	cm->msisdn = w->msisdn;
 	cm->imei = w->imei;
@@ -224,6 +212,7 @@ static void on_invite(struct sip_call_table *t, const struct dw_packet *pkt, con
 	if (terminating) {
 		cm.dir = DW_DIR_MT;
 		called_number(m, w.msisdn);
+		ruri_imsi(m, w.imsi);
 		caller_number(m, w.peer);
 	} else {
 		cm.dir = DW_DIR_MO;
@@ -231,6 +220,7 @@ static void on_invite(struct sip_call_table *t, const struct dw_packet *pkt, con
 		dialled_number(m, w.peer);
 		sip_msg_cell(m, w.cell);
 		sip_instance_imei(m, w.imei); /* a UE-side INVITE's Contact may name it */
+		contact_imsi(m, w.imsi);
 	}
 	sip_calls_input(t, &cm);
 }
@@ -325,9 +315,11 @@ static enum dw_parse_result on_message(struct sip_call_table *t, const struct dw
 		caller_number(m, w.msisdn);
 		sip_msg_cell(m, w.cell);
 		sip_instance_imei(m, w.imei);
+		contact_imsi(m, w.imsi);
 	} else if (rp.mti == SMS_RP_DATA_N_MS && rp.tp == SMS_TP_DELIVER) {
 		cm.dir = DW_DIR_MT;
 		called_number(m, w.msisdn);
+		ruri_imsi(m, w.imsi);
 	} else {
 		return DW_PARSE_OK; /* RP-ACK, RP-ERROR, RP-SMMA: no event */
 	}
@@ -453,10 +445,10 @@ static enum dw_parse_result sip_parse(struct dw_pipeline *pl, const struct dw_pa
 	struct sip_msg m;
 	if (sip_msg_parse(&m, p, len) != SIP_OK)
 		return DW_PARSE_MALFORMED;
-	struct sip_ctx *c = ctx_get(pl);
-	if (!c)
+	struct sip_call_table *calls = calls_of(pl);
+	if (!calls)
 		return DW_PARSE_UNSUPPORTED; /* out of memory: counted, not fatal */
-	return m.is_request ? on_request(c->calls, pkt, &m) : on_response(c->calls, pkt, &m);
+	return m.is_request ? on_request(calls, pkt, &m) : on_response(calls, pkt, &m);
 }
 
 static bool sip_probe(const uint8_t *p, size_t len)

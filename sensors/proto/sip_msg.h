@@ -135,8 +135,10 @@ bool sip_uri_parse(struct slice uri, struct sip_uri *u);
  * that is a telephone number. strict: a sip: user part counts only when it is
  * global ('+') or marked ;user=phone. */
 bool sip_uri_number(const struct sip_uri *u, bool strict, char out[DW_NUMBER_MAX + 1]);
-/* An IMSI-based identity (TS 23.003 13.3/13.4B): "<IMSI>@ims.mncXXX.mccYYY.3gppnetwork.org"
- * or a bare "<IMSI>@host" when any_host is set (a REGISTER Contact). */
+/* An IMSI-based identity (TS 23.003 13.3/13.4B): "<IMSI>@ims.mncXXX.mccYYY.3gppnetwork.org",
+ * or, when any_host is set, a 15-digit "<IMSI>@host" (a UE's registered contact
+ * address, as in REGISTER Contact, a UE's INVITE Contact or a terminating
+ * Request-URI). Never a global number or a ;user=phone URI. */
 bool sip_uri_imsi(const struct sip_uri *u, bool any_host, char out[DW_IMSI_MAX + 1]);
 /* Digest username="<IMSI>@ims.mnc...": the IMSI of an IMS private identity. */
 bool sip_digest_imsi(struct slice authorization, char out[DW_IMSI_MAX + 1]);

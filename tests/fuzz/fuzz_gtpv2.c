@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dw_config_set(&cfg, "sensor.max_subscribers=16", err, sizeof err);
 		dw_config_set(&cfg, "sensor.max_cells=16", err, sizeof err);
 		dw_config_set(&cfg, "window.seconds=10", err, sizeof err);
-		struct dw_pipeline_opts o = { .output = DW_OUT_SINK, .sink = discard };
+		struct dw_pipeline_opts o = {.output = DW_OUT_SINK, .sink = discard};
 		pl = dw_pipeline_new(&cfg, &o);
 		if (!pl)
 			abort();
@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	struct gtpv2_msg m;
 	gtpv2_decode(buf, size, &m);
-	struct dw_packet pkt = { .ts_us = ts, .frame = 1, .l4 = DW_L4_UDP, .sport = 2123,
-				 .dport = 2123 };
+	struct dw_packet pkt = {
+	    .ts_us = ts, .frame = 1, .l4 = DW_L4_UDP, .sport = 2123, .dport = 2123};
 	ts += 1000000;
 	dw_pipeline_advance(pl, pkt.ts_us);
 	dw_dissector_gtpv2.parse(pl, &pkt, buf, size);

@@ -28,7 +28,12 @@ usage "--dump without a value" -r "$f" --dump
 usage "stray argument" "$f"
 usage "--set of an unknown key" -r "$f" --dump events --set capture.nope=1
 usage "--set out of range" -r "$f" --dump events --set capture.tcp_max_streams=1
-usage "sending without the transport" -r "$f"
+# Sending with CURVE on (the default) and no key: refuses to start, naming the
+# missing file and its config key.
+check_exit "sending with CURVE on and no key file: status 1" 1 "$SENSOR" -r "$f" \
+	--set transport.server_public_key="$TMP/none.pub" --set transport.outbox_dir="$TMP/ob"
+check "the refusal names the missing key file and its config key" \
+	grep -q "$TMP/none.pub.*transport.server_public_key" "$TMP/last.err"
 
 check_exit "--set and --opt=value forms" 0 "$SENSOR" -r "$f" --dump=events \
 	--set capture.gtpu_decap=off --set=window.seconds=60 --stats

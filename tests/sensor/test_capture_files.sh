@@ -1,14 +1,13 @@
 # test_capture_files.sh: every capture in ../shared/captures goes through
 # `denwatch-sensor --dump events --stats` without a crash; frames, GTP-U and SCTP
-# counts match what tshark sees, and once the SIP dissector parses, the number
-# of SIP messages per file equals tshark's.
+# counts match what tshark sees, and the SIP messages handed to the SIP dissector
+# per file equal tshark's count.
 . "$DW_ROOT/tests/lib.sh"
 
 stat_of() { # file name: the value of one --stats counter
 	awk -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print "missing" }' "$1"
 }
 
-sip_parsing=0
 n=0
 for f in $(find "$CAPTURES" -name '*.pcap' -o -name '*.pcapng' | sort); do
 	name=${f#"$CAPTURES"/}
@@ -25,25 +24,16 @@ for f in $(find "$CAPTURES" -name '*.pcap' -o -name '*.pcapng' | sort); do
 	check_eq "$name: stdout is JSON Lines" "" "$bad_json"
 	want=$(tshark -r "$f" 2>/dev/null | wc -l)
 	check_eq "$name: frames read equal tshark's" "$want" "$(stat_of "$err" capture.frames)"
+	# Every SIP message tshark sees, plus the non-SIP datagrams (keep-alives) on
+	# UDP 5060 that the registry hands to SIP by port, goes to the SIP dissector
+	# exactly once, however it travelled (UDP, TCP, WebSocket, SCTP, GTP-U).
 	sip_want=$(tshark -r "$f" -Y sip -T fields -e sip.CSeq 2>/dev/null | awk -F, 'NF { n += NF } END { print n + 0 }')
-	sip_parsed=$(stat_of "$err" sip.parsed)
-	sip_unsup=$(stat_of "$err" sip.unsupported)
-	[ "$sip_parsed" != missing ] && [ "$sip_parsed" -gt 0 ] && sip_parsing=1
-	echo "$name $sip_want $sip_parsed $sip_unsup" >>"$TMP/sip_counts"
+	keepalive=$(tshark -r "$f" -Y 'udp.port == 5060 && !sip && !icmp && !icmpv6 && udp.length > 8' 2>/dev/null | wc -l)
+	check_eq "$name: SIP messages handed on = tshark's $sip_want + $keepalive keep-alives" \
+		$((sip_want + keepalive)) "$(stat_of "$err" sip.messages)"
+	check_eq "$name: no SIP message counted malformed" 0 "$(stat_of "$err" sip.malformed)"
 done
 check "found the captures (at least 15 files)" [ "$n" -ge 15 ]
-
-# SIP messages per file: well-formed SIP messages the sensor parsed (parsed +
-# unsupported methods) against tshark's count of SIP messages (one CSeq each).
-# Needs the SIP dissector; with the placeholder (nothing parsed anywhere) the
-# comparison is reported as skipped, visibly.
-if [ "$sip_parsing" -eq 0 ]; then
-	ok "SIP message counts against tshark # SKIP SIP dissector not in this build (sip.parsed = 0 on every file)"
-else
-	while read -r name want parsed unsup; do
-		check_eq "$name: SIP messages equal tshark's ($want)" "$want" "$((parsed + unsup))"
-	done <"$TMP/sip_counts"
-fi
 
 # Layer counters on files whose structure is known.
 volte="$CAPTURES/sip/volte_iphone_ims_sip_over_gtpu.pcap"
@@ -70,3 +60,10 @@ b="$CAPTURES/gtpv2/magma_nsa_attach_s6a_s11.pcapng"
 "$SENSOR" -r "$a" "$b" --dump events --stats >/dev/null 2>"$TMP/two.err"
 check_eq "two files: frames add up" $((6 + 70)) "$(stat_of "$TMP/two.err" capture.frames)"
 check_eq "two files: both read" 2 "$(stat_of "$TMP/two.err" capture.files_read)"
+
+# SIP over WebSocket (RFC 7118): every text frame tshark finds is unwrapped.
+ws="$CAPTURES/sip/sip_calls_udp_and_websocket.pcap"
+"$SENSOR" -r "$ws" --dump events --stats >/dev/null 2>"$TMP/ws.err"
+wsn=$(tshark -r "$ws" -Y 'websocket.opcode == 1' 2>/dev/null | wc -l)
+check_eq "WebSocket: text frames unwrapped ($wsn)" "$wsn" "$(stat_of "$TMP/ws.err" net.ws_frames)"
+check_eq "WebSocket: every SIP message (UDP + WebSocket) handed on" 39 "$(stat_of "$TMP/ws.err" net.payloads)"

@@ -29,3 +29,6 @@ check "--help names the presets" grep -q 'tiny.*city\|metro' "$TMP/last.out"
 check "--help names the outputs" grep -q 'truth.json' "$TMP/last.out"
 check_exit "creates a missing nested output folder" 0 "$SIM" --preset tiny --out "$TMP/new/deep"
 check "nested folder holds truth.json" test -s "$TMP/new/deep/truth.json"
+one_line "missing config file" "$SIM" --preset tiny --out "$TMP/o" -c "$TMP/no-such.conf"
+one_line "city name that would break cells.csv" "$SIM" --preset tiny --out "$TMP/o" --set 'sim.city=Shen,zhen'
+one_line "scenario too big" "$SIM" --preset tiny --out "$TMP/o" --set sim.dens=1000 --set sim.den_rotation_s=60 --set sim.grid_rows=40 --set sim.grid_cols=40 --set sim.den_hours=100

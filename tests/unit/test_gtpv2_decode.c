@@ -40,12 +40,12 @@ static enum dw_parse_result decode_hex(const char *hex, struct gtpv2_msg *m)
 
 /* nDPI gtp_c.pcap frame 1: Create Session Request */
 static const char *ndpi_csreq =
-	"482000f3000000004b5462000100080089674511223344f54c0006009876541234564b000800345678"
-	"90120102f356000d00189876541234987654123456785300030089475652000100064d00020000005700"
-	"090086355292040a6500024700090008696e7465726e6574800001000063000100014f00050001211717"
-	"017f00010002480008000000270f0000270f49000100055d003d00490001000554000d002131010910c0"
-	"a80101ffffff005700090284355292050a65000250001600180700000000000000000000000000000000"
-	"000000008400070001ac106b7100018400070101ac106b7200017200020000005f0002000001";
+    "482000f3000000004b5462000100080089674511223344f54c0006009876541234564b000800345678"
+    "90120102f356000d00189876541234987654123456785300030089475652000100064d00020000005700"
+    "090086355292040a6500024700090008696e7465726e6574800001000063000100014f00050001211717"
+    "017f00010002480008000000270f0000270f49000100055d003d00490001000554000d002131010910c0"
+    "a80101ffffff005700090284355292050a65000250001600180700000000000000000000000000000000"
+    "000000008400070001ac106b7100018400070101ac106b7200017200020000005f0002000001";
 
 static void create_session_request_fields(void **state)
 {
@@ -75,15 +75,16 @@ static void create_session_response_fteid(void **state)
 	(void)state;
 	struct gtpv2_msg m;
 	assert_int_equal(
-		decode_hex("482100d0355292044b5462000200020010005700090187355292060a6600024f0005"
-			   "0001211717017f00010001480008000000270f0000270f5d006c004900010005020002"
-			   "00100054002e002220001810dcdc0000ffff000030844107d013885107d01388700000"
-			   "10000f30844107d013885107d013887000005700090285355292070a66000250001600"
-			   "180700000000000000000000000000000000000000005e000400103a98050300010001"
-			   "880017006f6663732e6d6e633635342e6d63633938372e677072738400070001ac106b"
-			   "7a0001",
-			   &m),
-		DW_PARSE_OK);
+	    decode_hex(
+		"482100d0355292044b5462000200020010005700090187355292060a6600024f0005"
+		"0001211717017f00010001480008000000270f0000270f5d006c004900010005020002"
+		"00100054002e002220001810dcdc0000ffff000030844107d013885107d01388700000"
+		"10000f30844107d013885107d013887000005700090285355292070a66000250001600"
+		"180700000000000000000000000000000000000000005e000400103a98050300010001"
+		"880017006f6663732e6d6e633635342e6d63633938372e677072738400070001ac106b"
+		"7a0001",
+		&m),
+	    DW_PARSE_OK);
 	assert_int_equal(m.type, GTPV2_CREATE_SESSION_RESPONSE);
 	assert_int_equal(m.teid, 0x35529204);
 	assert_true(m.has_cause);
@@ -100,24 +101,26 @@ static void magma_s11_requests(void **state)
 	(void)state;
 	struct gtpv2_msg m;
 	assert_int_equal(
-		decode_hex("482000ca0000000000a4840003000100000100080022020101001041f056000d0018"
-			   "22f210000122f210000e0100520001000663000100014f00050001000000007f000100"
-			   "00480008000000c350000186a04d000300000000570009008a0002a100c0a83d954700"
-			   "0900036f6169046970763480000100005300030022f2104e0023008080211001000010"
-			   "810600000000830600000000000d00000a000005000010000011005d00240049000100"
-			   "05500016003c0900000000000000000000000000000000000000005400010000",
-			   &m),
-		DW_PARSE_OK);
+	    decode_hex(
+		"482000ca0000000000a4840003000100000100080022020101001041f056000d0018"
+		"22f210000122f210000e0100520001000663000100014f00050001000000007f000100"
+		"00480008000000c350000186a04d000300000000570009008a0002a100c0a83d954700"
+		"0900036f6169046970763480000100005300030022f2104e0023008080211001000010"
+		"810600000000830600000000000d00000a000005000010000011005d00240049000100"
+		"05500016003c0900000000000000000000000000000000000000005400010000",
+		&m),
+	    DW_PARSE_OK);
 	assert_string_equal(m.imsi, "222010100001140");
 	assert_string_equal(m.msisdn, "");
 	assert_string_equal(m.cell, "222-01-1-917760");
 	assert_int_equal(m.sender_teid, 0x2a100);
 	assert_int_equal(m.sender_if, 10);
 	/* Modify Bearer Request: header TEID is the SGW's, no IMSI */
-	assert_int_equal(decode_hex("482200270000000200a48500570005000a000000005d00120049000100"
-				    "055700090080ca6fe0ddc0a812c7",
-				    &m),
-			 DW_PARSE_OK);
+	assert_int_equal(
+	    decode_hex("482200270000000200a48500570005000a000000005d00120049000100"
+		       "055700090080ca6fe0ddc0a812c7",
+		       &m),
+	    DW_PARSE_OK);
 	assert_int_equal(m.type, GTPV2_MODIFY_BEARER_REQUEST);
 	assert_int_equal(m.teid, 2);
 	assert_string_equal(m.imsi, "");
@@ -131,18 +134,19 @@ static void modify_bearer_mei_and_uli(void **state)
 	struct gtpv2_msg m;
 	/* PcapPlusPlus gtpv2.pcap frame 1 */
 	assert_int_equal(
-		decode_hex("4822006bd37d15901a4a430056000d001864f6292e1864f62901ce66215300030064"
-			   "f62952000100065700090086a43ed0306f47ec314800080000000800000008004b0008"
-			   "0053028970726123607200020023005d00120049000100055700090184a430f3e26f47"
-			   "ec430300010012",
-			   &m),
-		DW_PARSE_OK);
+	    decode_hex(
+		"4822006bd37d15901a4a430056000d001864f6292e1864f62901ce66215300030064"
+		"f62952000100065700090086a43ed0306f47ec314800080000000800000008004b0008"
+		"0053028970726123607200020023005d00120049000100055700090184a430f3e26f47"
+		"ec430300010012",
+		&m),
+	    DW_PARSE_OK);
 	assert_string_equal(m.imei, "35209807271632");
 	assert_string_equal(m.cell, "466-92-11800-30303777");
 	/* frame 5: the ULI has instance 12; still names the cell */
-	assert_int_equal(decode_hex("4c220019d37d15901a4a431056000d7c1864f6292e1864f62901ce6621",
-				    &m),
-			 DW_PARSE_OK);
+	assert_int_equal(
+	    decode_hex("4c220019d37d15901a4a431056000d7c1864f6292e1864f62901ce6621", &m),
+	    DW_PARSE_OK);
 	assert_string_equal(m.cell, "466-92-11800-30303777");
 	/* frame 6: the length says 42 bytes, 8 are there */
 	assert_int_equal(decode_hex("4c22002ad37d15901a4a4310", &m), DW_PARSE_MALFORMED);
@@ -152,8 +156,9 @@ static void echo_with_piggyback(void **state)
 {
 	(void)state;
 	struct gtpv2_msg m;
-	const char *hex = "500100090030390003000100114c21001400015666010932900100080033879334"
-			  "495183f6";
+	const char *hex =
+	    "500100090030390003000100114c21001400015666010932900100080033879334"
+	    "495183f6";
 	assert_int_equal(decode_hex(hex, &m), DW_PARSE_UNSUPPORTED);
 	assert_int_equal(m.type, GTPV2_ECHO_REQUEST);
 	assert_true(m.piggyback);
@@ -192,27 +197,55 @@ static void hostile_ies(void **state)
 	(void)state;
 	struct gtpv2_msg m;
 	/* IMSI IE claiming 0xffff bytes */
-	assert_int_equal(decode_hex("4820000c0000000000000100" "01ffff00", &m), DW_PARSE_MALFORMED);
+	assert_int_equal(decode_hex("4820000c0000000000000100"
+				    "01ffff00",
+				    &m),
+			 DW_PARSE_MALFORMED);
 	/* IE header cut after the type */
-	assert_int_equal(decode_hex("482000090000000000000100" "01", &m), DW_PARSE_MALFORMED);
+	assert_int_equal(decode_hex("482000090000000000000100"
+				    "01",
+				    &m),
+			 DW_PARSE_MALFORMED);
 	/* zero-length IMSI (minimum 1) */
-	assert_int_equal(decode_hex("4820000c0000000000000100" "01000000", &m), DW_PARSE_MALFORMED);
+	assert_int_equal(decode_hex("4820000c0000000000000100"
+				    "01000000",
+				    &m),
+			 DW_PARSE_MALFORMED);
 	/* zero-length IE of an unknown type: fine */
-	assert_int_equal(decode_hex("4820000c0000000000000100" "fe000000", &m), DW_PARSE_OK);
+	assert_int_equal(decode_hex("4820000c0000000000000100"
+				    "fe000000",
+				    &m),
+			 DW_PARSE_OK);
 	/* zero-length grouped Bearer Context: fine */
-	assert_int_equal(decode_hex("4820000c0000000000000100" "5d000000", &m), DW_PARSE_OK);
+	assert_int_equal(decode_hex("4820000c0000000000000100"
+				    "5d000000",
+				    &m),
+			 DW_PARSE_OK);
 	/* F-TEID with the V4 flag and no address */
-	assert_int_equal(decode_hex("482000110000000000000100" "57000500" "8a00000001", &m),
+	assert_int_equal(decode_hex("482000110000000000000100"
+				    "57000500"
+				    "8a00000001",
+				    &m),
 			 DW_PARSE_MALFORMED);
 	/* ULI with TAI and ECGI flags and only the TAI */
-	assert_int_equal(decode_hex("482000120000000000000100" "56000600" "1822f2100001", &m),
+	assert_int_equal(decode_hex("482000120000000000000100"
+				    "56000600"
+				    "1822f2100001",
+				    &m),
 			 DW_PARSE_MALFORMED);
 	/* IMSI with a non-digit nibble: kept out, message still understood */
-	assert_int_equal(decode_hex("4820000e0000000000000100" "01000200" "a1f2", &m), DW_PARSE_OK);
+	assert_int_equal(decode_hex("4820000e0000000000000100"
+				    "01000200"
+				    "a1f2",
+				    &m),
+			 DW_PARSE_OK);
 	assert_string_equal(m.imsi, "");
 	assert_int_equal(m.bad_values, 1);
 	/* MEI of 10 digits: not an IMEI */
-	assert_int_equal(decode_hex("482000110000000000000100" "4b000500" "2143658709", &m),
+	assert_int_equal(decode_hex("482000110000000000000100"
+				    "4b000500"
+				    "2143658709",
+				    &m),
 			 DW_PARSE_OK);
 	assert_string_equal(m.imei, "");
 }
@@ -239,7 +272,8 @@ static uint8_t *nested(unsigned depth, size_t *outlen)
 		b[off + 2] = (uint8_t)l;
 		off += 4;
 	}
-	const uint8_t imsi[] = { 1, 0, 8, 0, 0x64, 0x00, 0x10, 0x00, 0x00, 0x00, 0x10, 0xf2 };
+	const uint8_t imsi[] = {1,    0,    8,	  0,	0x64, 0x00,
+				0x10, 0x00, 0x00, 0x00, 0x10, 0xf2};
 	memcpy(b + off, imsi, sizeof imsi);
 	*outlen = total;
 	return b;
@@ -253,7 +287,8 @@ static void nested_grouped_ies(void **state)
 	uint8_t *b = nested(2, &len);
 	assert_int_equal(gtpv2_decode(b, len, &m), DW_PARSE_OK);
 	assert_int_equal(m.depth_skipped, 0);
-	assert_string_equal(m.imsi, ""); /* an IMSI inside a group is not the subscriber's */
+	assert_string_equal(m.imsi,
+			    ""); /* an IMSI inside a group is not the subscriber's */
 	free(b);
 	b = nested(1000, &len);
 	assert_int_equal(gtpv2_decode(b, len, &m), DW_PARSE_OK);
@@ -287,28 +322,30 @@ static void uli_forms(void **state)
 	(void)state;
 	char cell[DW_CELL_MAX];
 	/* CGI only: 460-01, LAC 0x1234, CI 0x5678 */
-	const uint8_t cgi[] = { 0x01, 0x64, 0xf0, 0x10, 0x12, 0x34, 0x56, 0x78 };
+	const uint8_t cgi[] = {0x01, 0x64, 0xf0, 0x10, 0x12, 0x34, 0x56, 0x78};
 	assert_int_equal(gtpv2_uli_cell(cgi, sizeof cgi, cell), 0);
 	assert_string_equal(cell, "460-01-4660-22136");
 	/* SAI only */
-	const uint8_t sai[] = { 0x02, 0x64, 0xf0, 0x10, 0x00, 0x01, 0x00, 0x02 };
+	const uint8_t sai[] = {0x02, 0x64, 0xf0, 0x10, 0x00, 0x01, 0x00, 0x02};
 	assert_int_equal(gtpv2_uli_cell(sai, sizeof sai, cell), 0);
 	assert_string_equal(cell, "460-01-1-2");
 	/* RAI + LAI only: areas, no cell */
-	const uint8_t rai_lai[] = { 0x24, 0x64, 0xf0, 0x10, 0, 1, 2, 0, 0x64, 0xf0, 0x10, 0, 1 };
+	const uint8_t rai_lai[] = {0x24, 0x64, 0xf0, 0x10, 0, 1, 2,
+				   0,	 0x64, 0xf0, 0x10, 0, 1};
 	assert_int_equal(gtpv2_uli_cell(rai_lai, sizeof rai_lai, cell), 0);
 	assert_string_equal(cell, "");
 	/* ECGI without TAI: TAC unknown, written 0; 3-digit MNC 001 */
-	const uint8_t ecgi[] = { 0x10, 0x64, 0x10, 0x00, 0x01, 0x23, 0x45, 0x67 };
+	const uint8_t ecgi[] = {0x10, 0x64, 0x10, 0x00, 0x01, 0x23, 0x45, 0x67};
 	assert_int_equal(gtpv2_uli_cell(ecgi, sizeof ecgi, cell), 0);
 	assert_string_equal(cell, "460-001-0-19088743");
 	/* CGI + TAI + ECGI + Macro eNB: ECGI wins */
-	const uint8_t all[] = { 0x59, 0x64, 0xf0, 0x10, 0, 1, 0, 2, 0x64, 0xf0, 0x10, 0x12, 0x34,
-				0x64, 0xf0, 0x10, 0x01, 0x23, 0x45, 0x67, 0x64, 0xf0, 0x10, 1, 2, 3 };
+	const uint8_t all[] = {0x59, 0x64, 0xf0, 0x10, 0,    1,	   0,	 2,    0x64,
+			       0xf0, 0x10, 0x12, 0x34, 0x64, 0xf0, 0x10, 0x01, 0x23,
+			       0x45, 0x67, 0x64, 0xf0, 0x10, 1,	   2,	 3};
 	assert_int_equal(gtpv2_uli_cell(all, sizeof all, cell), 0);
 	assert_string_equal(cell, "460-01-4660-19088743");
 	/* Macro eNB flag with 2 of its 6 bytes */
-	const uint8_t menb[] = { 0x40, 0x64, 0xf0 };
+	const uint8_t menb[] = {0x40, 0x64, 0xf0};
 	assert_int_equal(gtpv2_uli_cell(menb, sizeof menb, cell), -1);
 	assert_int_equal(gtpv2_uli_cell(menb, 0, cell), -1);
 }
@@ -316,16 +353,16 @@ static void uli_forms(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(create_session_request_fields),
-		cmocka_unit_test(create_session_response_fteid),
-		cmocka_unit_test(magma_s11_requests),
-		cmocka_unit_test(modify_bearer_mei_and_uli),
-		cmocka_unit_test(echo_with_piggyback),
-		cmocka_unit_test(hostile_headers),
-		cmocka_unit_test(hostile_ies),
-		cmocka_unit_test(nested_grouped_ies),
-		cmocka_unit_test(ie_table),
-		cmocka_unit_test(uli_forms),
+	    cmocka_unit_test(create_session_request_fields),
+	    cmocka_unit_test(create_session_response_fteid),
+	    cmocka_unit_test(magma_s11_requests),
+	    cmocka_unit_test(modify_bearer_mei_and_uli),
+	    cmocka_unit_test(echo_with_piggyback),
+	    cmocka_unit_test(hostile_headers),
+	    cmocka_unit_test(hostile_ies),
+	    cmocka_unit_test(nested_grouped_ies),
+	    cmocka_unit_test(ie_table),
+	    cmocka_unit_test(uli_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,8 +15,12 @@ static void packing(void **state)
 {
 	(void)state;
 	char out[DW_PACK_MAX_DIGITS + 1];
-	const char *cases[] = { "0", "001010000000064", "460010000001234", "8613800001234",
-				"12345678901234567", "35123456000001" };
+	const char *cases[] = {"0",
+			       "001010000000064",
+			       "460010000001234",
+			       "8613800001234",
+			       "12345678901234567",
+			       "35123456000001"};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		uint64_t v = dw_digits_pack(cases[i]);
 		assert_true(v != 0);
@@ -28,7 +32,8 @@ static void packing(void **state)
 	assert_true(dw_digits_pack("12a") == 0);
 	assert_true(dw_digits_pack("01") != dw_digits_pack("1"));
 	/* sort keys follow the text order */
-	const char *sorted[] = { "", "0", "00", "001", "01", "1", "10", "100", "11", "2", "99999" };
+	const char *sorted[] = {"",   "0",   "00", "001", "01",	  "1",
+				"10", "100", "11", "2",	  "99999"};
 	for (size_t i = 1; i < sizeof sorted / sizeof sorted[0]; i++)
 		assert_true(dw_digits_sort_key(dw_digits_pack(sorted[i - 1])) <
 			    dw_digits_sort_key(dw_digits_pack(sorted[i])));
@@ -210,12 +215,12 @@ static void unpackable_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(packing),
-		cmocka_unit_test(cells),
-		cmocka_unit_test(binding_completes_events),
-		cmocka_unit_test(msisdn_first_then_imsi),
-		cmocka_unit_test(eviction_least_recently_seen),
-		cmocka_unit_test(unpackable_ids),
+	    cmocka_unit_test(packing),
+	    cmocka_unit_test(cells),
+	    cmocka_unit_test(binding_completes_events),
+	    cmocka_unit_test(msisdn_first_then_imsi),
+	    cmocka_unit_test(eviction_least_recently_seen),
+	    cmocka_unit_test(unpackable_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

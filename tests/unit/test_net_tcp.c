@@ -13,13 +13,20 @@
 static struct dw_netstats S;
 static struct rec R;
 
+static void rec_stream(void *arg, const void *owner, const struct dw_packet *pkt,
+		       const uint8_t *p, size_t len)
+{
+	(void)owner;
+	rec_payload(arg, pkt, p, len);
+}
+
 static struct dw_tcp *new_tcp(uint32_t streams, size_t bytes)
 {
 	memset(&S, 0, sizeof S);
 	memset(&R, 0, sizeof R);
 	struct dw_tcp_opts o = { .max_streams = streams, .max_bytes = bytes,
 				 .timeout_us = 300000000 };
-	return dw_tcp_new(&o, &S, line_framer, rec_payload, &R);
+	return dw_tcp_new(&o, &S, line_framer, rec_stream, &R);
 }
 
 static struct dw_packet pkt_port(uint16_t sport, int64_t ts)
@@ -211,6 +218,53 @@ static void decoder_tcp(void **state)
 	free(r);
 }
 
+static void send_tcp(struct dw_decoder *d, uint16_t sport, uint16_t dport, uint32_t seq,
+		     const uint8_t *p, size_t n)
+{
+	struct fb f = { .n = 0 };
+	fb_ipv4(&f, 6, 20 + n, 1, 0, 1, 2);
+	fb_tcp(&f, sport, dport, seq, 0x18);
+	fb_bytes(&f, p, n);
+	dw_decode_frame(d, 1, 1, DLT_RAW, f.b, f.n);
+}
+
+/* SIP over WebSocket (RFC 7118): the upgrade handshake is swallowed, a masked
+ * text frame split over two segments is unmasked and handed on whole. */
+static void websocket_frames(void **state)
+{
+	(void)state;
+	struct rec *r = calloc(1, sizeof *r);
+	struct dw_decoder *d = new_decoder(r, true);
+	const char *get = "GET / HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+			  "Sec-WebSocket-Protocol: sip\r\n\r\n";
+	send_tcp(d, 43380, 8080, 1000, (const uint8_t *)get, strlen(get));
+	assert_int_equal(r->n, 0);
+	const char *msg = "OPTIONS sip:a SIP/2.0\n";
+	size_t n = strlen(msg);
+	uint8_t frame[64];
+	const uint8_t key[4] = { 0x11, 0x22, 0x33, 0x44 };
+	frame[0] = 0x81;
+	frame[1] = (uint8_t)(0x80 | n);
+	memcpy(frame + 2, key, 4);
+	for (size_t i = 0; i < n; i++)
+		frame[6 + i] = (uint8_t)msg[i] ^ key[i & 3];
+	uint32_t seq = 1000 + (uint32_t)strlen(get);
+	send_tcp(d, 43380, 8080, seq, frame, 9);
+	assert_int_equal(r->n, 0);
+	send_tcp(d, 43380, 8080, seq + 9, frame + 9, 6 + n - 9);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->len, n);
+	assert_memory_equal(r->data, msg, n);
+	assert_int_equal(dw_decoder_stats(d)->ws_frames, 1);
+	/* A ping (control frame) is not handed on; a reserved opcode is garbage. */
+	const uint8_t ping[] = { 0x89, 0x00, 0x83, 0x01, 'x' };
+	send_tcp(d, 43380, 8080, seq + 6 + (uint32_t)n, ping, sizeof ping);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(dw_decoder_stats(d)->tcp_resyncs, 1);
+	dw_decoder_free(d);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +278,7 @@ int main(void)
 		cmocka_unit_test(stream_table_cap),
 		cmocka_unit_test(idle_timeout_and_reset),
 		cmocka_unit_test(decoder_tcp),
+		cmocka_unit_test(websocket_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,8 @@ static char *run(enum dw_output mode, dw_summary_sink sink, void *arg)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
-	struct dw_pipeline_opts o = { .output = mode, .out = out, .sink = sink, .sink_arg = arg };
+	struct dw_pipeline_opts o = {
+	    .output = mode, .out = out, .sink = sink, .sink_arg = arg};
 	struct dw_pipeline *pl = dw_pipeline_new(&cfg, &o);
 	assert_non_null(pl);
 	struct dw_event e;
@@ -69,8 +70,8 @@ static char *run(enum dw_output mode, dw_summary_sink sink, void *arg)
 	dw_pipeline_advance(pl, e.ts_us);
 	dw_pipeline_emit(pl, &e);
 	/* a subscriber known only by MSISDN */
-	e = ev((T0 + 6) * 1000000, DW_PROTO_SIP, DW_EV_SMS_MT, DW_DIR_MT, "", "8613800005678",
-	       "8613800001234");
+	e = ev((T0 + 6) * 1000000, DW_PROTO_SIP, DW_EV_SMS_MT, DW_DIR_MT, "",
+	       "8613800005678", "8613800001234");
 	e.frame = 4;
 	dw_pipeline_emit(pl, &e);
 	/* next window, after the first closed */
@@ -115,25 +116,34 @@ static void events_json(void **state)
 	(void)state;
 	char *out = run(DW_OUT_EVENTS, NULL, NULL);
 	/* the first line, byte for byte: fixed key order, microseconds kept */
-	const char *want = "{\"ts\":1772409600.123456,\"proto\":\"sip\",\"kind\":\"register\","
-			   "\"imsi\":\"460010000001234\",\"msisdn\":\"\",\"imei\":\"35123456000001\","
-			   "\"peer\":\"\",\"cell\":\"460-01-4660-19088743\",\"call_id\":\"\","
-			   "\"duration_s\":0,\"status\":0,\"dir\":\"\",\"session_op\":\"\",\"frame\":1}\n";
+	const char *want =
+	    "{\"ts\":1772409600.123456,\"proto\":\"sip\",\"kind\":\"register\","
+	    "\"imsi\":\"460010000001234\",\"msisdn\":\"\",\"imei\":\"35123456000001\","
+	    "\"peer\":\"\",\"cell\":\"460-01-4660-19088743\",\"call_id\":\"\","
+	    "\"duration_s\":0,\"status\":0,\"dir\":\"\",\"session_op\":\"\",\"frame\":1}"
+	    "\n";
 	assert_memory_equal(out, want, strlen(want));
 	json_t *j = line(out, 2);
-	assert_string_equal(json_string_value(json_object_get(j, "kind")), "call_attempt");
+	assert_string_equal(json_string_value(json_object_get(j, "kind")),
+			    "call_attempt");
 	assert_string_equal(json_string_value(json_object_get(j, "dir")), "mo");
 	/* completed from the identity table */
-	assert_string_equal(json_string_value(json_object_get(j, "imsi")), "460010000001234");
-	assert_string_equal(json_string_value(json_object_get(j, "imei")), "35123456000001");
-	assert_string_equal(json_string_value(json_object_get(j, "cell")), "460-01-4660-19088743");
+	assert_string_equal(json_string_value(json_object_get(j, "imsi")),
+			    "460010000001234");
+	assert_string_equal(json_string_value(json_object_get(j, "imei")),
+			    "35123456000001");
+	assert_string_equal(json_string_value(json_object_get(j, "cell")),
+			    "460-01-4660-19088743");
 	/* escaping by jansson */
-	assert_string_equal(json_string_value(json_object_get(j, "call_id")), "abc\"\\\x01@host");
+	assert_string_equal(json_string_value(json_object_get(j, "call_id")),
+			    "abc\"\\\x01@host");
 	assert_true(json_real_value(json_object_get(j, "ts")) == 1772409605.0);
 	json_decref(j);
 	j = line(out, 4);
-	assert_string_equal(json_string_value(json_object_get(j, "session_op")), "create");
-	assert_string_equal(json_string_value(json_object_get(j, "msisdn")), "8613800001234");
+	assert_string_equal(json_string_value(json_object_get(j, "session_op")),
+			    "create");
+	assert_string_equal(json_string_value(json_object_get(j, "msisdn")),
+			    "8613800001234");
 	json_decref(j);
 	free(out);
 }
@@ -147,33 +157,56 @@ static void summaries_json(void **state)
 	free(again);
 	/* window T0: the MSISDN-only subscriber first, then the IMSI's; then T0+180 */
 	json_t *a = line(out, 0), *b = line(out, 1), *c = line(out, 2);
-	assert_string_equal(json_string_value(json_object_get(a, "msisdn")), "8613800005678");
+	assert_string_equal(json_string_value(json_object_get(a, "msisdn")),
+			    "8613800005678");
 	assert_string_equal(json_string_value(json_object_get(a, "imsi")), "");
 	assert_int_equal(json_integer_value(json_object_get(a, "sms_in")), 1);
-	const char *fields[] = { "window_start", "window_seconds", "imsi", "msisdn", "imeis",
-				 "cells", "calls_out", "calls_out_answered", "calls_out_seconds",
-				 "calls_in", "sms_out", "sms_in", "distinct_callees",
-				 "distinct_sms_dests", "seq_run_max", "data_sessions",
-				 "calls_out_short", "calls_out_failed", "calls_in_answered",
-				 "registrations", "imeis_seen", "first_event_us", "last_event_us",
-				 "contact_sketch" };
+	const char *fields[] = {"window_start",
+				"window_seconds",
+				"imsi",
+				"msisdn",
+				"imeis",
+				"cells",
+				"calls_out",
+				"calls_out_answered",
+				"calls_out_seconds",
+				"calls_in",
+				"sms_out",
+				"sms_in",
+				"distinct_callees",
+				"distinct_sms_dests",
+				"seq_run_max",
+				"data_sessions",
+				"calls_out_short",
+				"calls_out_failed",
+				"calls_in_answered",
+				"registrations",
+				"imeis_seen",
+				"first_event_us",
+				"last_event_us",
+				"contact_sketch"};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		assert_non_null(json_object_get(b, fields[i]));
 	assert_int_equal(json_integer_value(json_object_get(b, "window_start")), T0);
 	assert_int_equal(json_integer_value(json_object_get(b, "window_seconds")), 60);
-	assert_string_equal(json_string_value(json_object_get(b, "imsi")), "460010000001234");
-	assert_string_equal(json_string_value(json_object_get(b, "msisdn")), "8613800001234");
+	assert_string_equal(json_string_value(json_object_get(b, "imsi")),
+			    "460010000001234");
+	assert_string_equal(json_string_value(json_object_get(b, "msisdn")),
+			    "8613800001234");
 	assert_int_equal(json_integer_value(json_object_get(b, "calls_out")), 1);
 	assert_int_equal(json_integer_value(json_object_get(b, "registrations")), 2);
 	assert_int_equal(json_integer_value(json_object_get(b, "distinct_callees")), 1);
 	assert_int_equal(json_integer_value(json_object_get(b, "seq_run_max")), 1);
 	json_t *imeis = json_object_get(b, "imeis");
 	assert_int_equal(json_array_size(imeis), 1);
-	assert_string_equal(json_string_value(json_array_get(imeis, 0)), "35123456000001");
+	assert_string_equal(json_string_value(json_array_get(imeis, 0)),
+			    "35123456000001");
 	json_t *cells = json_object_get(b, "cells");
-	assert_int_equal(json_integer_value(json_object_get(cells, "460-01-4660-19088743")), 3);
+	assert_int_equal(
+	    json_integer_value(json_object_get(cells, "460-01-4660-19088743")), 3);
 	assert_int_equal(json_array_size(json_object_get(b, "contact_sketch")), 1);
-	assert_int_equal(json_integer_value(json_object_get(c, "window_start")), T0 + 180);
+	assert_int_equal(json_integer_value(json_object_get(c, "window_start")),
+			 T0 + 180);
 	assert_int_equal(json_integer_value(json_object_get(c, "data_sessions")), 1);
 	/* round trip */
 	struct dw_summary s;
@@ -188,26 +221,72 @@ static void summaries_json(void **state)
 	free(out);
 }
 
+static void summary_round_trip_full(void **state)
+{
+	(void)state;
+	struct dw_summary s, back;
+	memset(&s, 0, sizeof s);
+	s.window_start = 1772409600;
+	s.window_seconds = 300;
+	strcpy(s.imsi, "001010000000064");
+	strcpy(s.msisdn, "8613800001234");
+	s.n_imeis = DW_SUM_MAX_IMEIS;
+	s.imeis_seen = 9;
+	for (int i = 0; i < DW_SUM_MAX_IMEIS; i++) {
+		strcpy(s.imeis[i], "35123456000000");
+		s.imeis[i][DW_IMEI_LEN - 1] = (char)('0' + i);
+	}
+	s.n_cells = DW_SUM_MAX_CELLS;
+	for (int i = 0; i < DW_SUM_MAX_CELLS; i++) {
+		snprintf(s.cells[i].cell, sizeof s.cells[i].cell, "460-01-%d-4294967295", 65535 - i);
+		s.cells[i].events = 4000000000u - (uint32_t)i;
+	}
+	s.calls_out = UINT32_MAX;
+	s.calls_out_short = 7;
+	s.seq_run_max = 12;
+	s.first_event_us = 1772409600000001LL;
+	s.last_event_us = 1772409899999999LL;
+	s.n_sketch = DW_SUM_SKETCH_K;
+	for (int i = 0; i < DW_SUM_SKETCH_K; i++)
+		s.contact_sketch[i] = UINT64_C(0xfffffffffffffff0) + (uint64_t)i - 16;
+	json_t *j = dw_summary_to_json(&s);
+	assert_non_null(j);
+	char err[128];
+	assert_int_equal(dw_summary_from_json(j, &back, err, sizeof err), 0);
+	assert_memory_equal(&s, &back, sizeof s);
+	/* the text form too */
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_error_t e;
+	json_t *j2 = json_loads(text, 0, &e);
+	assert_int_equal(dw_summary_from_json(j2, &back, err, sizeof err), 0);
+	assert_memory_equal(&s, &back, sizeof s);
+	free(text);
+	json_decref(j2);
+	json_decref(j);
+}
+
 static void summary_from_json_rejects(void **state)
 {
 	(void)state;
 	struct dw_summary s;
 	char err[128];
 	const char *bad[] = {
-		"[]",
-		"{\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\",\"imeis\":[],\"cells\":{}}",
-		"{\"window_start\":0,\"window_seconds\":60,\"imsi\":1,\"msisdn\":\"\",\"imeis\":[],"
-		"\"cells\":{}}",
-		"{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"1234567890123456\","
-		"\"msisdn\":\"\",\"imeis\":[],\"cells\":{}}",
-		"{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
-		"\"imeis\":[\"123\"],\"cells\":{}}",
-		"{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
-		"\"imeis\":[],\"cells\":{\"a\":-1}}",
-		"{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
-		"\"imeis\":[],\"cells\":{},\"calls_out\":4294967296}",
-		"{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
-		"\"imeis\":[],\"cells\":{},\"contact_sketch\":[\"xyz\"]}",
+	    "[]",
+	    "{\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\",\"imeis\":[],\"cells\":"
+	    "{}}",
+	    "{\"window_start\":0,\"window_seconds\":60,\"imsi\":1,\"msisdn\":\"\","
+	    "\"imeis\":[],"
+	    "\"cells\":{}}",
+	    "{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"1234567890123456\","
+	    "\"msisdn\":\"\",\"imeis\":[],\"cells\":{}}",
+	    "{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
+	    "\"imeis\":[\"123\"],\"cells\":{}}",
+	    "{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
+	    "\"imeis\":[],\"cells\":{\"a\":-1}}",
+	    "{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
+	    "\"imeis\":[],\"cells\":{},\"calls_out\":4294967296}",
+	    "{\"window_start\":0,\"window_seconds\":60,\"imsi\":\"\",\"msisdn\":\"\","
+	    "\"imeis\":[],\"cells\":{},\"contact_sketch\":[\"xyz\"]}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		json_error_t e;
@@ -235,7 +314,7 @@ static int sink(void *arg, const struct dw_summary *s)
 static void sink_output(void **state)
 {
 	(void)state;
-	struct count c = { 0, 0 };
+	struct count c = {0, 0};
 	char *out = run(DW_OUT_SINK, sink, &c);
 	assert_int_equal(c.n, 3);
 	assert_string_equal(out, ""); /* nothing printed */
@@ -245,10 +324,11 @@ static void sink_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(events_json),
-		cmocka_unit_test(summaries_json),
-		cmocka_unit_test(summary_from_json_rejects),
-		cmocka_unit_test(sink_output),
+	    cmocka_unit_test(events_json),
+	    cmocka_unit_test(summaries_json),
+	    cmocka_unit_test(summary_round_trip_full),
+	    cmocka_unit_test(summary_from_json_rejects),
+	    cmocka_unit_test(sink_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

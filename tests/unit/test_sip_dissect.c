@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../../sensors/dissect.h"
+#include "../../sensors/pipeline.h"
 #include "../../sensors/proto/sip.h"
 #include "test_sip_fixtures.h"
 
@@ -30,22 +31,41 @@ static void collect(void *arg, struct dw_event *ev)
 	s->n++;
 }
 
-/* Any unique address serves as the pipeline key. */
-static int pipeline_key;
-#define PL ((struct dw_pipeline *)&pipeline_key)
+/* A real pipeline (JSON to /dev/null) owns the call table; its events come
+ * straight to the sink. */
+static struct dw_pipeline *PL;
+static struct dw_config cfg;
+static FILE *devnull;
+
+static uint64_t frame_no; /* frames fed since setup, 1-based like tshark's */
 
 static struct sink *setup_sink(void)
 {
 	static struct sink s;
 	memset(&s, 0, sizeof s);
+	frame_no = 0;
+	dw_config_init(&cfg);
+	devnull = fopen("/dev/null", "w");
+	assert_non_null(devnull);
+	struct dw_pipeline_opts opts = { .output = DW_OUT_EVENTS, .out = devnull };
+	PL = dw_pipeline_new(&cfg, &opts);
+	assert_non_null(PL);
 	assert_int_equal(dw_sip_attach_sink(PL, 1000, 7200, collect, &s), 0);
 	return &s;
 }
 
+static void teardown_sink(void)
+{
+	dw_pipeline_free(PL);
+	PL = NULL;
+	dw_config_free(&cfg);
+	fclose(devnull);
+}
+
 static enum dw_parse_result feed(const void *p, size_t len, double ts)
 {
-	struct dw_packet pkt = { .ts_us = (int64_t)(ts * 1e6), .l4 = DW_L4_UDP, .sport = 5060,
-				 .dport = 5060 };
+	struct dw_packet pkt = { .ts_us = (int64_t)(ts * 1e6), .frame = ++frame_no, .l4 = DW_L4_UDP,
+				 .sport = 5060, .dport = 5060 };
 	uint8_t *b = malloc(len ? len : 1); /* exact size, for ASan */
 	assert_non_null(b);
 	memcpy(b, p, len);
@@ -107,7 +127,7 @@ static void volte_trace(void **state)
 	assert_string_equal(s->ev[4].msisdn, "88270006");
 	assert_string_equal(s->ev[4].peer, "122"); /* TP-DA, not the SMSC in the Request-URI */
 	assert_string_equal(s->ev[4].cell, "310-410-1-27447297");
-	dw_sip_detach(PL);
+	teardown_sink();
 }
 
 static void sctp_rejected_call(void **state)
@@ -128,12 +148,11 @@ static void sctp_rejected_call(void **state)
 	struct sip_call_stats st;
 	dw_sip_call_stats(PL, &st);
 	assert_int_equal(st.active, 1);
-	dw_sip_calls_expire(PL, (int64_t)100e6);
+	dw_pipeline_advance(PL, (int64_t)100e6);
 	dw_sip_call_stats(PL, &st);
 	assert_int_equal(st.active, 0);
-	dw_sip_detach(PL);
-	dw_sip_call_stats(PL, &st);
-	assert_int_equal(st.expired, 0);
+	assert_int_equal(st.expired, 1);
+	teardown_sink();
 }
 
 #define ORIG_INVITE                                                                              \
@@ -146,7 +165,7 @@ static void sctp_rejected_call(void **state)
 	"P-Access-Network-Info: 3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=4600112340012345\r\n"       \
 	"From: <sip:+8613800000001@ims.mnc001.mcc460.3gppnetwork.org>;tag=f1\r\n"                \
 	"To: <tel:+8613800000002>\r\n"                                                           \
-	"Contact: <sip:[2001:db8::5]:5060>;+sip.instance=\"<urn:gsma:imei:86123400-000101-0>\"\r\n" \
+	"Contact: <sip:460010000000001@[2001:db8::5]:5060>;+sip.instance=\"<urn:gsma:imei:86123400-000101-0>\"\r\n" \
 	"Call-ID: orig-1@pcscf\r\n"                                                              \
 	"CSeq: 1 INVITE\r\n"                                                                     \
 	"Content-Length: 0\r\n\r\n"
@@ -183,11 +202,15 @@ static void ims_legs(void **state)
 	assert_string_equal(s->ev[0].peer, "8613800000002");
 	assert_string_equal(s->ev[0].cell, "460-01-4660-74565");
 	assert_string_equal(s->ev[0].imei, "86123400000101");
+	assert_int_equal(s->ev[0].frame, 1); /* events name the frame that made them */
+	assert_int_equal(s->ev[1].frame, 2);
 	assert_int_equal(s->ev[1].dir, DW_DIR_MT);
 	assert_string_equal(s->ev[1].imei, "");
 	assert_string_equal(s->ev[1].msisdn, "8613800000002");
 	assert_string_equal(s->ev[1].peer, "8613800000001");
 	assert_string_equal(s->ev[1].cell, ""); /* the caller's PANI is not the callee's */
+	assert_string_equal(s->ev[1].imsi, "460010000000002"); /* the registered contact */
+	assert_string_equal(s->ev[0].imsi, "460010000000001"); /* the caller's contact */
 	assert_int_equal(feed_str(RESPONSE("180 Ringing", "term-1@scscf",
 					   "P-Access-Network-Info: 3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=46001567800abcde\r\n"),
 				  101),
@@ -201,6 +224,7 @@ static void ims_legs(void **state)
 	assert_int_equal(feed_str(RESPONSE("200 OK", "orig-1@pcscf", ""), 105.1), DW_PARSE_OK);
 	assert_int_equal(s->n, 5);
 	assert_int_equal(s->ev[3].kind, DW_EV_CALL_ANSWER);
+	assert_int_equal(s->ev[3].frame, 5);
 	assert_int_equal(s->ev[3].dir, DW_DIR_MT);
 	assert_string_equal(s->ev[3].cell, "460-01-22136-703710");
 	assert_int_equal(s->ev[4].dir, DW_DIR_MO);
@@ -239,7 +263,7 @@ static void ims_legs(void **state)
 	assert_int_equal(s->n, 10);
 	assert_string_equal(s->ev[9].msisdn, "8613800000001"); /* From, no PAI */
 	assert_string_equal(s->ev[9].peer, "8613800000004");
-	dw_sip_detach(PL);
+	teardown_sink();
 }
 
 static void ims_register(void **state)
@@ -278,7 +302,7 @@ static void ims_register(void **state)
 	assert_int_equal(feed_str(dereg, 6), DW_PARSE_OK);
 	assert_int_equal(feed_str(deok, 6.1), DW_PARSE_OK);
 	assert_int_equal(s->n, 1);
-	dw_sip_detach(PL);
+	teardown_sink();
 }
 
 static void sms_over_ip(void **state)
@@ -306,7 +330,19 @@ static void sms_over_ip(void **state)
 	assert_int_equal(s->ev[0].kind, DW_EV_SMS_MT);
 	assert_int_equal(s->ev[0].dir, DW_DIR_MT);
 	assert_string_equal(s->ev[0].msisdn, "8613800000002");
+	assert_string_equal(s->ev[0].imsi, "460010000000002");
 	assert_string_equal(s->ev[0].peer, "8613851872468");
+	/* without P-Called-Party-ID and To, the contact's IMSI is no number */
+	n = snprintf(msg, sizeof msg,
+		     "MESSAGE sip:460010000000002@[2001:db8::9]:5060 SIP/2.0\r\n"
+		     "Call-ID: mt-3\r\nCSeq: 1 MESSAGE\r\n"
+		     "Content-Type: application/vnd.3gpp.sms\r\nContent-Length: %zu\r\n\r\n",
+		     sizeof rp);
+	memcpy(msg + n, rp, sizeof rp);
+	assert_int_equal(feed(msg, (size_t)n + sizeof rp, 1.7), DW_PARSE_OK);
+	assert_int_equal(s->n, 2);
+	assert_string_equal(s->ev[1].msisdn, "");
+	assert_string_equal(s->ev[1].imsi, "460010000000002");
 	/* the same with the RP body cut short: malformed */
 	snprintf(msg, sizeof msg,
 		 "MESSAGE tel:+7 SIP/2.0\r\nCall-ID: mt-2\r\nCSeq: 1 MESSAGE\r\n"
@@ -321,8 +357,8 @@ static void sms_over_ip(void **state)
 	const char ack[] = "MESSAGE tel:+7 SIP/2.0\r\nCall-ID: ack\r\nCSeq: 1 MESSAGE\r\n"
 			   "Content-Type: application/vnd.3gpp.sms\r\nContent-Length: 2\r\n\r\n\x02\x05";
 	assert_int_equal(feed(ack, sizeof ack - 1, 4), DW_PARSE_OK);
-	assert_int_equal(s->n, 1);
-	dw_sip_detach(PL);
+	assert_int_equal(s->n, 2);
+	teardown_sink();
 }
 
 static void parse_results(void **state)
@@ -347,7 +383,7 @@ static void parse_results(void **state)
 	assert_non_null(dw_dissector_sip.frame);
 	assert_non_null(dw_dissector_sip.probe);
 	assert_int_equal(dw_dissector_sip.proto, DW_PROTO_SIP);
-	dw_sip_detach(PL);
+	teardown_sink();
 }
 
 int main(void)

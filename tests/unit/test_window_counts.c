@@ -14,7 +14,7 @@
 #include "../../sensors/window.h"
 
 #define T0 1772409600LL /* a multiple of 60 and 300 */
-#define S(x) ((int64_t)(x) * 1000000)
+#define S(x) ((int64_t)(x)*1000000)
 
 struct sink {
 	struct dw_summary s[64];
@@ -40,8 +40,11 @@ static void fx_open(struct fx *f, uint32_t seconds, uint32_t grace, uint32_t ste
 {
 	memset(f, 0, sizeof *f);
 	f->cells = dw_cells_new(1000);
-	struct dw_window_opts o = { .seconds = seconds, .grace_s = grace, .short_call_s = 20,
-				    .seq_max_step = step, .max_open = 1000 };
+	struct dw_window_opts o = {.seconds = seconds,
+				   .grace_s = grace,
+				   .short_call_s = 20,
+				   .seq_max_step = step,
+				   .max_open = 1000};
 	f->w = dw_windows_new(&o, f->cells, collect, &f->sink);
 	assert_non_null(f->w);
 }
@@ -52,8 +55,9 @@ static void fx_close(struct fx *f)
 	dw_cells_free(f->cells);
 }
 
-static void add(struct fx *f, int64_t ts_us, enum dw_event_kind kind, enum dw_direction dir,
-		const char *imsi, const char *msisdn, const char *peer, const char *cell)
+static void add(struct fx *f, int64_t ts_us, enum dw_event_kind kind,
+		enum dw_direction dir, const char *imsi, const char *msisdn,
+		const char *peer, const char *cell)
 {
 	struct dw_event ev;
 	memset(&ev, 0, sizeof ev);
@@ -67,7 +71,8 @@ static void add(struct fx *f, int64_t ts_us, enum dw_event_kind kind, enum dw_di
 	if (kind == DW_EV_SESSION)
 		ev.session_op = DW_SESSION_CREATE;
 	assert_int_equal(dw_windows_advance(f->w, ts_us), 0);
-	assert_int_equal(dw_windows_add(f->w, &ev, dw_cells_intern(f->cells, cell), false), 0);
+	assert_int_equal(
+	    dw_windows_add(f->w, &ev, dw_cells_intern(f->cells, cell), false), 0);
 }
 
 static void closes_on_packet_time_plus_grace(void **state)
@@ -76,7 +81,8 @@ static void closes_on_packet_time_plus_grace(void **state)
 	struct fx f;
 	fx_open(&f, 60, 10, 10);
 	add(&f, S(T0 + 5), DW_EV_REGISTER, DW_DIR_NONE, "460010000000001", "", "", "");
-	add(&f, S(T0 + 59) + 999999, DW_EV_REGISTER, DW_DIR_NONE, "460010000000001", "", "", "");
+	add(&f, S(T0 + 59) + 999999, DW_EV_REGISTER, DW_DIR_NONE, "460010000000001", "",
+	    "", "");
 	/* the next window's event does not close the first during the grace */
 	add(&f, S(T0 + 61), DW_EV_REGISTER, DW_DIR_NONE, "460010000000001", "", "", "");
 	assert_int_equal(dw_windows_advance(f.w, S(T0 + 70)), 0);
@@ -102,7 +108,8 @@ static void call_and_sms_counts(void **state)
 	fx_open(&f, 300, 60, 10);
 	const char *a = "460010000000001";
 	for (int i = 0; i < 4; i++)
-		add(&f, S(T0 + i), DW_EV_CALL_ATTEMPT, DW_DIR_MO, a, "", "8613900000001", "c1");
+		add(&f, S(T0 + i), DW_EV_CALL_ATTEMPT, DW_DIR_MO, a, "", "8613900000001",
+		    "c1");
 	add(&f, S(T0 + 10), DW_EV_CALL_ANSWER, DW_DIR_MO, a, "", "8613900000001", "c1");
 	add(&f, S(T0 + 11), DW_EV_CALL_ANSWER, DW_DIR_MO, a, "", "8613900000001", "c1");
 	struct dw_event ev;
@@ -157,21 +164,22 @@ static void seq_runs(void **state)
 	assert_int_equal(dw_seq_next(true, 5, 6, 1, 10), 2);
 	assert_int_equal(dw_seq_next(true, 5, 15, 3, 10), 4);
 	assert_int_equal(dw_seq_next(true, 5, 16, 3, 10), 1);
-	assert_int_equal(dw_seq_next(true, 5, 5, 3, 10), 1); /* repeated number breaks it */
+	assert_int_equal(dw_seq_next(true, 5, 5, 3, 10),
+			 1); /* repeated number breaks it */
 	assert_int_equal(dw_seq_next(true, 5, 4, 3, 10), 1); /* descending breaks it */
 	assert_int_equal(dw_number_value("+86-139-0000-0001"), 8613900000001ULL);
 
 	struct fx f;
 	fx_open(&f, 300, 60, 10);
-	const char *callees[] = { "8613900000100", "8613900000101", "8613900000102",
-				  "8613900000110", "8613900000111", "8613900000300",
-				  "8613900000301", "8613900000100" };
+	const char *callees[] = {"8613900000100", "8613900000101", "8613900000102",
+				 "8613900000110", "8613900000111", "8613900000300",
+				 "8613900000301", "8613900000100"};
 	for (int i = 0; i < 8; i++)
-		add(&f, S(T0 + i), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000001", "", callees[i],
-		    "");
+		add(&f, S(T0 + i), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000001", "",
+		    callees[i], "");
 	/* an MT call in between does not break the run */
-	add(&f, S(T0 + 9), DW_EV_CALL_ATTEMPT, DW_DIR_MT, "460010000000001", "", "8613900000555",
-	    "");
+	add(&f, S(T0 + 9), DW_EV_CALL_ATTEMPT, DW_DIR_MT, "460010000000001", "",
+	    "8613900000555", "");
 	dw_windows_flush(f.w);
 	assert_int_equal(f.sink.s[0].seq_run_max, 5);
 	assert_int_equal(f.sink.s[0].distinct_callees, 7);
@@ -187,26 +195,32 @@ static void distinct_cap_and_sketch(void **state)
 	/* exactly at the cap: exact */
 	for (int i = 0; i < DW_WIN_EXACT_CONTACTS; i++) {
 		snprintf(num, sizeof num, "86139%08d", i * 7);
-		add(&f, S(T0 + 1), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000001", "", num, "");
-		add(&f, S(T0 + 1), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000001", "", num, "");
+		add(&f, S(T0 + 1), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000001", "",
+		    num, "");
+		add(&f, S(T0 + 1), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000001", "",
+		    num, "");
 	}
 	/* far beyond: estimated */
 	for (int i = 0; i < 2000; i++) {
 		snprintf(num, sizeof num, "86137%08d", i * 13);
-		add(&f, S(T0 + 2), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000002", "", num, "");
-		add(&f, S(T0 + 2), DW_EV_SMS_MO, DW_DIR_MO, "460010000000002", "", num, "");
+		add(&f, S(T0 + 2), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "460010000000002", "",
+		    num, "");
+		add(&f, S(T0 + 2), DW_EV_SMS_MO, DW_DIR_MO, "460010000000002", "", num,
+		    "");
 	}
 	/* just beyond: never below the exact count reached */
 	for (int i = 0; i < DW_WIN_EXACT_CONTACTS + 1; i++) {
 		snprintf(num, sizeof num, "86136%08d", i);
-		add(&f, S(T0 + 3), DW_EV_SMS_MO, DW_DIR_MO, "460010000000003", "", num, "");
+		add(&f, S(T0 + 3), DW_EV_SMS_MO, DW_DIR_MO, "460010000000003", "", num,
+		    "");
 	}
 	struct dw_window_stats st;
 	dw_windows_get_stats(f.w, &st);
 	assert_int_equal(st.estimated, 2);
 	dw_windows_flush(f.w);
 	assert_int_equal(f.sink.n, 3);
-	const struct dw_summary *s1 = &f.sink.s[0], *s2 = &f.sink.s[1], *s3 = &f.sink.s[2];
+	const struct dw_summary *s1 = &f.sink.s[0], *s2 = &f.sink.s[1],
+				*s3 = &f.sink.s[2];
 	assert_int_equal(s1->calls_out, 2 * DW_WIN_EXACT_CONTACTS);
 	assert_int_equal(s1->distinct_callees, DW_WIN_EXACT_CONTACTS);
 	assert_int_equal(s1->n_sketch, DW_SUM_SKETCH_K);
@@ -234,7 +248,8 @@ static void distinct_cap_and_sketch(void **state)
 	assert_int_equal(s2->n_sketch, DW_SUM_SKETCH_K);
 	assert_memory_equal(s2->contact_sketch, want, sizeof want);
 	/* a known value of the fixed hash: FNV-1a 64 of "1" is 0xaf63ac4c86019afc */
-	assert_true(dw_contact_hash("1") == (UINT64_C(0xaf63ac4c86019afc) & ~UINT64_C(1)));
+	assert_true(dw_contact_hash("1") ==
+		    (UINT64_C(0xaf63ac4c86019afc) & ~UINT64_C(1)));
 	fx_close(&f);
 }
 
@@ -243,9 +258,10 @@ static void msisdn_window_merges_into_imsi(void **state)
 	(void)state;
 	struct fx f;
 	fx_open(&f, 300, 60, 10);
-	add(&f, S(T0 + 1), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "", "8613800000001", "8613900000001",
+	add(&f, S(T0 + 1), DW_EV_CALL_ATTEMPT, DW_DIR_MO, "", "8613800000001",
+	    "8613900000001", "c1");
+	add(&f, S(T0 + 2), DW_EV_SMS_MO, DW_DIR_MO, "", "8613800000001", "8613900000002",
 	    "c1");
-	add(&f, S(T0 + 2), DW_EV_SMS_MO, DW_DIR_MO, "", "8613800000001", "8613900000002", "c1");
 	add(&f, S(T0 + 3), DW_EV_SESSION, DW_DIR_NONE, "460010000000001", "", "", "c1");
 	struct dw_event ev;
 	memset(&ev, 0, sizeof ev);
@@ -325,8 +341,11 @@ static void max_open_forces_close(void **state)
 	struct fx f;
 	memset(&f, 0, sizeof f);
 	f.cells = dw_cells_new(10);
-	struct dw_window_opts o = { .seconds = 60, .grace_s = 3600, .short_call_s = 20,
-				    .seq_max_step = 10, .max_open = 4 };
+	struct dw_window_opts o = {.seconds = 60,
+				   .grace_s = 3600,
+				   .short_call_s = 20,
+				   .seq_max_step = 10,
+				   .max_open = 4};
 	f.w = dw_windows_new(&o, f.cells, collect, &f.sink);
 	char imsi[40];
 	for (int i = 0; i < 10; i++) {
@@ -357,7 +376,8 @@ static void second_file_rewinds_time(void **state)
 			ev.kind = pass ? DW_EV_SESSION : DW_EV_REGISTER;
 			ev.session_op = DW_SESSION_CREATE;
 			strcpy(ev.imsi, "460010000000001");
-			if (ev.ts_us > last) { /* the capture layer's clock never goes back */
+			if (ev.ts_us >
+			    last) { /* the capture layer's clock never goes back */
 				last = ev.ts_us;
 				dw_windows_advance(f.w, ev.ts_us);
 			}
@@ -374,7 +394,8 @@ static void second_file_rewinds_time(void **state)
 		reg += f.sink.s[i].registrations;
 		data += f.sink.s[i].data_sessions;
 	}
-	assert_int_equal(f.sink.n, 19); /* the last window of the first pass was still open */
+	assert_int_equal(f.sink.n,
+			 19); /* the last window of the first pass was still open */
 	assert_int_equal(reg, 120);
 	assert_int_equal(data, 120);
 	fx_close(&f);
@@ -383,14 +404,14 @@ static void second_file_rewinds_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(closes_on_packet_time_plus_grace),
-		cmocka_unit_test(call_and_sms_counts),
-		cmocka_unit_test(seq_runs),
-		cmocka_unit_test(distinct_cap_and_sketch),
-		cmocka_unit_test(msisdn_window_merges_into_imsi),
-		cmocka_unit_test(bounds_and_order),
-		cmocka_unit_test(max_open_forces_close),
-		cmocka_unit_test(second_file_rewinds_time),
+	    cmocka_unit_test(closes_on_packet_time_plus_grace),
+	    cmocka_unit_test(call_and_sms_counts),
+	    cmocka_unit_test(seq_runs),
+	    cmocka_unit_test(distinct_cap_and_sketch),
+	    cmocka_unit_test(msisdn_window_merges_into_imsi),
+	    cmocka_unit_test(bounds_and_order),
+	    cmocka_unit_test(max_open_forces_close),
+	    cmocka_unit_test(second_file_rewinds_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,8 +26,20 @@
 #define GTPC_PORT 2123
 
 enum ev_kind {
-	EV_REG, EV_REG_OK, EV_ACT, EV_MOVE, EV_SESS_END, EV_GTP_RESP, EV_CALL, EV_SMS,
-	EV_PORT, EV_ROTATE, EV_M2M, EV_CC_IN, EV_HUB_ARRIVE, EV_HUB_LEAVE,
+	EV_REG,
+	EV_REG_OK,
+	EV_ACT,
+	EV_MOVE,
+	EV_SESS_END,
+	EV_GTP_RESP,
+	EV_CALL,
+	EV_SMS,
+	EV_PORT,
+	EV_ROTATE,
+	EV_M2M,
+	EV_CC_IN,
+	EV_HUB_ARRIVE,
+	EV_HUB_LEAVE,
 };
 
 /* A pending job. Jobs at the same microsecond run in an order fixed by the heap's
@@ -82,7 +94,8 @@ struct engine {
 
 /* ---- heap: 4-ary, shallower than binary for the ~10^5 pending jobs ---- */
 
-static void schedule(struct engine *e, uint64_t t, enum ev_kind kind, void *obj, uint32_t arg)
+static void schedule(struct engine *e, uint64_t t, enum ev_kind kind, void *obj,
+		     uint32_t arg)
 {
 	if (t >= e->end_us) {
 		/* Past the end: the job would write nothing; free what it owns. */
@@ -99,7 +112,7 @@ static void schedule(struct engine *e, uint64_t t, enum ev_kind kind, void *obj,
 			exit(1);
 		}
 	}
-	struct ev v = { t, obj, (uint32_t)kind, arg };
+	struct ev v = {t, obj, (uint32_t)kind, arg};
 	size_t i = h->n++;
 	while (i > 0) {
 		size_t parent = (i - 1) / 4;
@@ -147,13 +160,15 @@ static uint64_t next_time(struct engine *e, uint64_t t, double per_day, bool rhy
 {
 	if (per_day <= 0)
 		return UINT64_MAX;
-	double lam = per_day / 86400.0 * (rhythm ? e->rmax : 1.0); /* candidates per second */
+	double lam =
+	    per_day / 86400.0 * (rhythm ? e->rmax : 1.0); /* candidates per second */
 	double ts = (double)t / US;
 	for (int k = 0; k < 100000; k++) {
 		ts += rng_exp(&e->rng, 1.0 / lam);
 		if (ts * US >= (double)e->end_us)
 			return UINT64_MAX;
-		if (!rhythm || rng_unit(&e->rng) * e->rmax < e->rhythm[local_hour((uint64_t)(ts * US))])
+		if (!rhythm || rng_unit(&e->rng) * e->rmax <
+				   e->rhythm[local_hour((uint64_t)(ts * US))])
 			return (uint64_t)(ts * US);
 	}
 	return UINT64_MAX;
@@ -193,9 +208,15 @@ static void progress(struct engine *e)
 
 /* ---- parties and cells ---- */
 
-static void mark_cell(struct engine *e, uint32_t cell) { e->w->cell_used[cell] = 1; }
+static void mark_cell(struct engine *e, uint32_t cell)
+{
+	e->w->cell_used[cell] = 1;
+}
 
-static uint32_t cell_of_eci(uint32_t eci) { return ((eci >> 8) - 40000) * 3 + (eci & 255) - 1; }
+static uint32_t cell_of_eci(uint32_t eci)
+{
+	return ((eci >> 8) - 40000) * 3 + (eci & 255) - 1;
+}
 
 static void party_of(struct engine *e, const struct sub *s, struct sip_party *x)
 {
@@ -256,8 +277,10 @@ static void do_register(struct engine *e, struct sub *s, uint64_t t)
 	/* The 200 OK names the id; the subscriber is found again through obj. */
 	s->reg_no = (uint32_t)(id - (1ULL << 40));
 	schedule(e, t + ms(e, 8, 60), EV_REG_OK, s, s->reg_no);
-	schedule(e, t + (uint64_t)(e->p->reg_interval_s * (0.9 + 0.2 * rng_unit(&e->rng)) * US),
-		 EV_REG, s, 0);
+	schedule(
+	    e,
+	    t + (uint64_t)(e->p->reg_interval_s * (0.9 + 0.2 * rng_unit(&e->rng)) * US),
+	    EV_REG, s, 0);
 }
 
 static void on_reg(struct engine *e, struct ev *v)
@@ -295,7 +318,8 @@ static void session_of(struct engine *e, const struct sub *s, struct gtp_session
 	g->mme_teid = s->sess_mme_teid;
 	g->sgw_teid = s->sess_sgw_teid;
 	g->pgw_teid = (uint32_t)mix64(s->sess_no * 4 + 3) | 1;
-	g->enb_teid = (uint32_t)mix64(s->sess_no * 4 + 2 + ((uint64_t)s->cur_cell << 32)) | 1;
+	g->enb_teid =
+	    (uint32_t)mix64(s->sess_no * 4 + 2 + ((uint64_t)s->cur_cell << 32)) | 1;
 	g->mme_ip = MME_IP(home->mme);
 	g->sgw_ip = SGW_IP(home->sgw);
 	g->sgw_u_ip = SGWU_IP(home->sgw);
@@ -309,19 +333,32 @@ static void session_of(struct engine *e, const struct sub *s, struct gtp_session
 	g->qci = 9;
 }
 
-static void gtp_send(struct engine *e, struct sub *s, uint64_t t, uint8_t type, uint32_t seq)
+static void gtp_send(struct engine *e, struct sub *s, uint64_t t, uint8_t type,
+		     uint32_t seq)
 {
 	struct gtp_session g;
 	session_of(e, s, &g);
 	uint8_t *buf = pcapw_begin(e->s11);
 	size_t n = 0;
 	switch (type) {
-	case 32: n = gtp_create_session_req(buf, &g, seq); break;
-	case 33: n = gtp_create_session_resp(buf, &g, seq); break;
-	case 34: n = gtp_modify_bearer_req(buf, &g, seq); break;
-	case 35: n = gtp_modify_bearer_resp(buf, &g, seq); break;
-	case 36: n = gtp_delete_session_req(buf, &g, seq); break;
-	case 37: n = gtp_delete_session_resp(buf, &g, seq); break;
+	case 32:
+		n = gtp_create_session_req(buf, &g, seq);
+		break;
+	case 33:
+		n = gtp_create_session_resp(buf, &g, seq);
+		break;
+	case 34:
+		n = gtp_modify_bearer_req(buf, &g, seq);
+		break;
+	case 35:
+		n = gtp_modify_bearer_resp(buf, &g, seq);
+		break;
+	case 36:
+		n = gtp_delete_session_req(buf, &g, seq);
+		break;
+	case 37:
+		n = gtp_delete_session_resp(buf, &g, seq);
+		break;
 	}
 	bool request = type % 2 == 0;
 	if (request)
@@ -346,17 +383,29 @@ static void on_gtp_resp(struct engine *e, struct ev *v)
 	gtp_send(e, v->obj, v->t, (uint8_t)(v->arg >> 24), v->arg & 0xffffff);
 }
 
+/* A bijection of 32-bit numbers: distinct sessions get distinct, random-looking
+ * TEIDs, so the sensor's TEID -> IMSI table never sees two live sessions collide. */
+static uint32_t perm32(uint32_t x)
+{
+	x *= 0x9e3779b1u;
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	return x ? x : 0xfffffffeu;
+}
+
 static void session_open(struct engine *e, struct sub *s, uint64_t t, double seconds)
 {
 	if (s->has_session)
 		return;
 	s->sess_no = (uint32_t)e->sess_no++;
-	s->sess_mme_teid = (uint32_t)mix64(e->sess_no * 4) | 1;
-	s->sess_sgw_teid = (uint32_t)mix64(e->sess_no * 4 + 1) | 1;
+	s->sess_mme_teid = perm32(s->sess_no * 2);
+	s->sess_sgw_teid = perm32(s->sess_no * 2 + 1);
 	s->has_session = 1;
 	s->data_sessions++;
 	gtp_request(e, s, t, 32);
-	schedule(e, t + (uint64_t)(seconds * US) + ms(e, 100, 900), EV_SESS_END, s, s->sess_no);
+	schedule(e, t + (uint64_t)(seconds * US) + ms(e, 100, 900), EV_SESS_END, s,
+		 s->sess_no);
 }
 
 static void on_sess_end(struct engine *e, struct ev *v)
@@ -385,12 +434,13 @@ static void add_step(struct call *c, uint64_t t, enum sip_call_msg m, bool term,
 {
 	if (c->n == CALL_STEPS)
 		abort();
-	c->s[c->n++] = (struct step){ t, (uint8_t)m, term, byc };
+	c->s[c->n++] = (struct step){t, (uint8_t)m, term, byc};
 }
 
 /* Returns when the call is over (its last message). */
 static uint64_t start_call(struct engine *e, uint64_t t, struct sub *a, struct sub *b,
-			   uint64_t b_number, enum outcome out, double dur_s, double giveup_s)
+			   uint64_t b_number, enum outcome out, double dur_s,
+			   double giveup_s)
 {
 	if (b && (!b->registered || b == a))
 		b = NULL;
@@ -483,11 +533,12 @@ static void on_call(struct engine *e, struct ev *v)
 		party_of(e, c->b, &pb);
 	else
 		offnet_party(c->b_number, &pb);
-	struct sip_leg leg = { c->id, st->term, &pa, &pb, c->b != NULL };
+	struct sip_leg leg = {c->id, st->term, &pa, &pb, c->b != NULL};
 	bool up;
 	const struct sip_party *pani_of;
 	char *buf = (char *)pcapw_begin(e->ims);
-	size_t n = sip_call_msg(buf, &leg, (enum sip_call_msg)st->m, st->byc, &up, &pani_of);
+	size_t n =
+	    sip_call_msg(buf, &leg, (enum sip_call_msg)st->m, st->byc, &up, &pani_of);
 	ims_commit(e, v->t, up, st->term ? pb.pcscf : pa.pcscf, n);
 	if (pani_of)
 		mark_cell(e, cell_of_eci(pani_of->eci));
@@ -506,8 +557,8 @@ static void on_call(struct engine *e, struct ev *v)
 		free(c);
 }
 
-static uint64_t call(struct engine *e, uint64_t t, struct sub *a, struct sub *b, uint64_t number,
-		     enum outcome out, double dur_s, double giveup_s)
+static uint64_t call(struct engine *e, uint64_t t, struct sub *a, struct sub *b,
+		     uint64_t number, enum outcome out, double dur_s, double giveup_s)
 {
 	return start_call(e, t, a, b, number, out, dur_s, giveup_s);
 }
@@ -515,23 +566,23 @@ static uint64_t call(struct engine *e, uint64_t t, struct sub *a, struct sub *b,
 /* ---- SMS ---- */
 
 static const char *const texts[] = {
-	"On my way, see you in 10 minutes",
-	"Call me when you are free",
-	"Happy birthday! Have a great day",
-	"Dinner at 7 tonight?",
-	"Got it, thanks",
-	"The meeting moved to 3pm, room 402",
-	"Can you pick up some milk on the way home?",
-	"Running late, sorry",
+    "On my way, see you in 10 minutes",
+    "Call me when you are free",
+    "Happy birthday! Have a great day",
+    "Dinner at 7 tonight?",
+    "Got it, thanks",
+    "The meeting moved to 3pm, room 402",
+    "Can you pick up some milk on the way home?",
+    "Running late, sorry",
 };
 static const char *const spam[] = {
-	"Congratulations! You have won 50000 yuan. Claim now: call 4008123456 today",
-	"Your bank card is frozen. Verify at once: call 4006654321 or visit bank-check.cn",
-	"Low interest loans approved in 5 minutes, no checks. Reply Y or call 4008877665",
+    "Congratulations! You have won 50000 yuan. Claim now: call 4008123456 today",
+    "Your bank card is frozen. Verify at once: call 4006654321 or visit bank-check.cn",
+    "Low interest loans approved in 5 minutes, no checks. Reply Y or call 4008877665",
 };
 
-static void send_sms(struct engine *e, uint64_t t, struct sub *a, struct sub *b, uint64_t dest,
-		     const char *text)
+static void send_sms(struct engine *e, uint64_t t, struct sub *a, struct sub *b,
+		     uint64_t dest, const char *text)
 {
 	if (b && (!b->registered || b == a))
 		b = NULL;
@@ -568,9 +619,11 @@ static void on_sms(struct engine *e, struct ev *v)
 	uint64_t id = m->id * 2 + !mo;
 	if (m->i % 2 == 0) {
 		uint8_t tpdu[200], body[240];
-		size_t tl = mo ? sms_submit(tpdu, m->mr, m->dest, m->text)
-			       : sms_deliver(tpdu, m->a->msisdn, (int64_t)(v->t / US), m->text);
-		size_t bl = rp_data(body, mo, (uint8_t)(m->mr + (mo ? 0 : 128)), SMSC_NUMBER, tpdu, tl);
+		size_t tl =
+		    mo ? sms_submit(tpdu, m->mr, m->dest, m->text)
+		       : sms_deliver(tpdu, m->a->msisdn, (int64_t)(v->t / US), m->text);
+		size_t bl = rp_data(body, mo, (uint8_t)(m->mr + (mo ? 0 : 128)),
+				    SMSC_NUMBER, tpdu, tl);
 		n = sip_sms_message(buf, mo, &x, SMSC_NUMBER, id, body, bl);
 		up = mo;
 		if (mo) {
@@ -602,7 +655,8 @@ static double act_rate(const struct engine *e, const struct sub *s)
 	return s->role == ROLE_HUB ? 2 * r : r;
 }
 
-static double call_duration(struct engine *e, double median, double sigma, double lo, double hi)
+static double call_duration(struct engine *e, double median, double sigma, double lo,
+			    double hi)
 {
 	double d = rng_lognormal(&e->rng, median, sigma);
 	return d < lo ? lo : d > hi ? hi : d;
@@ -626,8 +680,10 @@ static void normal_act(struct engine *e, struct sub *s, uint64_t t)
 		if (p->subscribers && rng_chance(&e->rng, p->onnet_share))
 			b = &e->w->subs[rng_below(&e->rng, p->subscribers)];
 		if (u < p->calls_per_day)
-			call(e, t, s, b, number, pick_outcome(e, p->answer_rate, p->busy_rate),
-			     call_duration(e, p->call_median_s, p->call_sigma, 3, 3 * 3600),
+			call(e, t, s, b, number,
+			     pick_outcome(e, p->answer_rate, p->busy_rate),
+			     call_duration(e, p->call_median_s, p->call_sigma, 3,
+					   3 * 3600),
 			     8 + 30 * rng_unit(&e->rng));
 		else
 			send_sms(e, t, s, b, number, texts[rng_below(&e->rng, 8)]);
@@ -638,8 +694,10 @@ static void normal_act(struct engine *e, struct sub *s, uint64_t t)
 		const struct contact *c = &e->w->contacts[s->contacts + (i < j ? i : j)];
 		struct sub *b = c->sub >= 0 ? &e->w->subs[c->sub] : NULL;
 		if (u < p->calls_per_day)
-			call(e, t, s, b, c->number, pick_outcome(e, p->answer_rate, p->busy_rate),
-			     call_duration(e, p->call_median_s, p->call_sigma, 3, 3 * 3600),
+			call(e, t, s, b, c->number,
+			     pick_outcome(e, p->answer_rate, p->busy_rate),
+			     call_duration(e, p->call_median_s, p->call_sigma, 3,
+					   3 * 3600),
 			     8 + 30 * rng_unit(&e->rng));
 		else
 			send_sms(e, t, s, b, c->number, texts[rng_below(&e->rng, 8)]);
@@ -653,7 +711,8 @@ static void on_act(struct engine *e, struct ev *v)
 	struct sub *s = v->obj;
 	if (!sub_active(e, s, v->t))
 		return;
-	normal_act(e, s, v->t);
+	if (s->registered)
+		normal_act(e, s, v->t);
 	schedule(e, next_time(e, v->t, act_rate(e, s), true), EV_ACT, s, 0);
 }
 
@@ -662,10 +721,12 @@ static uint32_t neighbour_cell(struct engine *e, uint32_t cell)
 	const struct sim_params *p = e->p;
 	uint32_t site = cell / 3;
 	int r = (int)(site / p->grid_cols), c = (int)(site % p->grid_cols);
-	int nr = r + (int)rng_below(&e->rng, 3) - 1, nc = c + (int)rng_below(&e->rng, 3) - 1;
+	int nr = r + (int)rng_below(&e->rng, 3) - 1,
+	    nc = c + (int)rng_below(&e->rng, 3) - 1;
 	if (nr < 0 || nc < 0 || nr >= (int)p->grid_rows || nc >= (int)p->grid_cols)
 		nr = r, nc = c;
-	return ((uint32_t)nr * p->grid_cols + (uint32_t)nc) * 3 + (uint32_t)rng_below(&e->rng, 3);
+	return ((uint32_t)nr * p->grid_cols + (uint32_t)nc) * 3 +
+	       (uint32_t)rng_below(&e->rng, 3);
 }
 
 /* Commuters: home -> transit -> work -> transit -> home, with a day's timing.
@@ -679,8 +740,11 @@ static void on_move(struct engine *e, struct ev *v)
 		return;
 	if (s->role == ROLE_HUB) {
 		uint32_t site = s->home_cell / 3;
-		move_to(e, s, t, site * 3 + (s->cur_cell % 3 + 1 + (uint32_t)rng_below(&e->rng, 2)) % 3);
-		schedule(e, t + (uint64_t)(rng_exp(&e->rng, 400) * US) + US, EV_MOVE, s, 0);
+		move_to(e, s, t,
+			site * 3 +
+			    (s->cur_cell % 3 + 1 + (uint32_t)rng_below(&e->rng, 2)) % 3);
+		schedule(e, t + (uint64_t)(rng_exp(&e->rng, 400) * US) + US, EV_MOVE, s,
+			 0);
 		return;
 	}
 	if (s->work_cell == s->home_cell) {
@@ -716,18 +780,20 @@ static void on_move(struct engine *e, struct ev *v)
 	schedule(e, next, EV_MOVE, s, 0);
 }
 
-/* Phones were registered before the capture began: they are reachable at once,
- * and their re-registrations fall at random phases of the interval (a burst of
- * REGISTERs at the start would look like the lock-step power-on of a den). */
-static uint64_t first_refresh(struct engine *e, struct sub *s)
+/* A phone's first REGISTER falls at a random time in the first quarter hour and
+ * its activity starts after it, so every call and SMS of a subscriber comes after
+ * the registration that binds its IMSI to its MSISDN (sensors attribute IMS
+ * events to IMSIs through it). Spread over minutes, this is not the lock-step
+ * power-on of a den's ports, which register within seconds. */
+static uint64_t first_register(struct engine *e)
 {
-	s->registered = 1;
-	return e->start_us + (uint64_t)(rng_unit(&e->rng) * e->p->reg_interval_s * US);
+	double spread = e->p->reg_interval_s < 900 ? e->p->reg_interval_s : 900;
+	return e->start_us + (uint64_t)(rng_unit(&e->rng) * spread * US);
 }
 
 static void start_normal(struct engine *e, struct sub *s)
 {
-	uint64_t t = e->start_us + (uint64_t)(rng_unit(&e->rng) * 60 * US);
+	uint64_t t = first_register(e);
 	int h = local_hour(e->start_us);
 	if (s->work_cell != s->home_cell && h >= 9 && h < 17) {
 		s->cur_cell = s->work_cell;
@@ -737,10 +803,11 @@ static void start_normal(struct engine *e, struct sub *s)
 		s->move_state = 0;
 		schedule(e, next_local(e, e->start_us, 7, 2.5 * 3600), EV_MOVE, s, 0);
 	} else {
-		schedule(e, t + (uint64_t)(rng_exp(&e->rng, 5 * 3600) * US), EV_MOVE, s, 0);
+		schedule(e, t + (uint64_t)(rng_exp(&e->rng, 5 * 3600) * US), EV_MOVE, s,
+			 0);
 	}
-	schedule(e, first_refresh(e, s), EV_REG, s, 0);
-	schedule(e, next_time(e, t, act_rate(e, s), true), EV_ACT, s, 0);
+	schedule(e, t, EV_REG, s, 0);
+	schedule(e, next_time(e, t + US, act_rate(e, s), true), EV_ACT, s, 0);
 }
 
 /* Call-centre agents work 08:00-21:00: outbound calls to repeat customers (EV_ACT)
@@ -758,12 +825,16 @@ static void on_cc_act(struct engine *e, struct sub *s, uint64_t t)
 	if (!cc_open(t)) {
 		next = next_local(e, t, 8, 900);
 	} else {
-		const struct contact *c = &e->w->customers[rng_below(&e->rng, e->w->ncustomers)];
+		const struct contact *c =
+		    &e->w->customers[rng_below(&e->rng, e->w->ncustomers)];
 		struct sub *b = c->sub >= 0 ? &e->w->subs[c->sub] : NULL;
-		uint64_t end = call(e, t, s, b, c->number, pick_outcome(e, p->cc_answer_rate, 0.05),
-				    call_duration(e, p->cc_call_median_s, 0.6, 20, 3600),
-				    15 + 20 * rng_unit(&e->rng));
-		next = end + (uint64_t)(rng_exp(&e->rng, 3600.0 / (p->cc_calls_per_hour + 1e-9)) * US);
+		uint64_t end =
+		    call(e, t, s, b, c->number, pick_outcome(e, p->cc_answer_rate, 0.05),
+			 call_duration(e, p->cc_call_median_s, 0.6, 20, 3600),
+			 15 + 20 * rng_unit(&e->rng));
+		next = end + (uint64_t)(rng_exp(&e->rng,
+						3600.0 / (p->cc_calls_per_hour + 1e-9)) *
+					US);
 	}
 	schedule(e, next, EV_ACT, s, 0);
 }
@@ -776,12 +847,15 @@ static void on_cc_in(struct engine *e, struct ev *v)
 	if (!cc_open(t)) {
 		next = next_local(e, t, 8, 900);
 	} else {
-		const struct contact *c = &e->w->customers[rng_below(&e->rng, e->w->ncustomers)];
+		const struct contact *c =
+		    &e->w->customers[rng_below(&e->rng, e->w->ncustomers)];
 		struct sub *caller = c->sub >= 0 ? &e->w->subs[c->sub] : NULL;
 		if (caller && caller->registered)
 			call(e, t, caller, agent, 0, pick_outcome(e, 0.92, 0.03),
 			     call_duration(e, p->cc_call_median_s, 0.6, 20, 3600), 30);
-		next = t + (uint64_t)(rng_exp(&e->rng, 3600.0 / (p->cc_inbound_per_hour + 1e-9)) * US);
+		next = t + (uint64_t)(rng_exp(&e->rng,
+					      3600.0 / (p->cc_inbound_per_hour + 1e-9)) *
+				      US);
 	}
 	schedule(e, next, EV_CC_IN, agent, 0);
 }
@@ -823,7 +897,9 @@ static void on_m2m(struct engine *e, struct ev *v)
 {
 	struct sub *s = v->obj;
 	session_open(e, s, v->t, 20 + 100 * rng_unit(&e->rng));
-	schedule(e, v->t + (uint64_t)(e->p->m2m_interval_s * (0.9 + 0.2 * rng_unit(&e->rng)) * US),
+	schedule(e,
+		 v->t + (uint64_t)(e->p->m2m_interval_s *
+				   (0.9 + 0.2 * rng_unit(&e->rng)) * US),
 		 EV_M2M, s, 0);
 }
 
@@ -839,7 +915,10 @@ static void on_rotate(struct engine *e, struct ev *v)
 	if (v->t >= den_end)
 		return;
 	bool first = pt->sub < 0;
-	if (!first && rng_chance(&e->rng, e->p->den_imei_change)) {
+	/* A SIM keeps at most SUB_MAX_IMEIS IMEIs, so truth lists every one of them:
+	 * past that the port rotates its SIM instead. */
+	if (!first && w->subs[pt->sub].nimei < SUB_MAX_IMEIS &&
+	    rng_chance(&e->rng, e->p->den_imei_change)) {
 		/* The gateway's IMEI is edited: same SIM, new IMEI of the same TAC. */
 		pt->imei = w->gws[pt->gateway].tac * 1000000ULL + pt->serial_next++;
 		struct sub *s = &w->subs[pt->sub];
@@ -860,7 +939,8 @@ static void on_rotate(struct engine *e, struct ev *v)
 	}
 	if (first)
 		schedule(e, v->t + ms(e, 5000, 30000), EV_PORT, pt, 0);
-	schedule(e, v->t + (uint64_t)(e->p->den_rotation_s * US) + ms(e, 0, 4000), EV_ROTATE, pt, 0);
+	schedule(e, v->t + (uint64_t)(e->p->den_rotation_s * US) + ms(e, 0, 4000),
+		 EV_ROTATE, pt, 0);
 }
 
 static void on_port(struct engine *e, struct ev *v)
@@ -885,16 +965,17 @@ static void on_port(struct engine *e, struct ev *v)
 			   call_duration(e, p->den_call_median_s, 0.6, 2, 600),
 			   6 + 14 * rng_unit(&e->rng));
 	}
-	schedule(e, end + (uint64_t)(rng_exp(&e->rng, p->den_interval_s) * US), EV_PORT, pt, 0);
+	schedule(e, end + (uint64_t)(rng_exp(&e->rng, p->den_interval_s) * US), EV_PORT,
+		 pt, 0);
 }
 
 /* ---- the run ---- */
 
 static void setup_rhythm(struct engine *e)
 {
-	static const double shape[24] = { 0.25, 0.12, 0.03, 0,    0,    0.05, 0.25, 0.6,
-					  0.85, 0.95, 1,    1,    0.95, 0.9,  0.9,  0.95,
-					  1,    1,    1,    1,    0.95, 0.85, 0.65, 0.45 };
+	static const double shape[24] = {0.25, 0.12, 0.03, 0, 0,    0.05, 0.25, 0.6,
+					 0.85, 0.95, 1,	   1, 0.95, 0.9,  0.9,	0.95,
+					 1,    1,    1,	   1, 0.95, 0.85, 0.65, 0.45};
 	double sum = 0;
 	for (int h = 0; h < 24; h++) {
 		e->rhythm[h] = e->p->night_level + (1 - e->p->night_level) * shape[h];
@@ -920,21 +1001,24 @@ static void seed_jobs(struct engine *e)
 			start_normal(e, s);
 			break;
 		case ROLE_CALL_CENTRE: {
-			uint64_t t = e->start_us + (uint64_t)(rng_unit(&e->rng) * 300 * US);
-			schedule(e, first_refresh(e, s), EV_REG, s, 0);
+			uint64_t t = first_register(e);
+			schedule(e, t, EV_REG, s, 0);
 			schedule(e, t + ms(e, 60000, 600000), EV_ACT, s, 0);
 			schedule(e, t + ms(e, 60000, 900000), EV_CC_IN, s, 0);
 			break;
 		}
 		case ROLE_M2M:
-			schedule(e, e->start_us + (uint64_t)(rng_unit(&e->rng) * p->m2m_interval_s * US),
+			schedule(e,
+				 e->start_us + (uint64_t)(rng_unit(&e->rng) *
+							  p->m2m_interval_s * US),
 				 EV_M2M, s, 0);
 			break;
 		case ROLE_HUB: {
 			double span = p->hours * 3600;
 			double at = rng_unit(&e->rng) * span * 0.95;
 			s->active_from = (int64_t)at;
-			schedule(e, e->start_us + (uint64_t)(at * US), EV_HUB_ARRIVE, s, 0);
+			schedule(e, e->start_us + (uint64_t)(at * US), EV_HUB_ARRIVE, s,
+				 0);
 			break;
 		}
 		default:
@@ -945,11 +1029,13 @@ static void seed_jobs(struct engine *e)
 		struct port *pt = &w->ports[k];
 		const struct den *d = &w->dens[pt->den];
 		/* Ports power on in lock-step, within seconds of each other. */
-		schedule(e, e->start_us + (uint64_t)d->start * US + ms(e, 0, 5000), EV_ROTATE, pt, 0);
+		schedule(e, e->start_us + (uint64_t)d->start * US + ms(e, 0, 5000),
+			 EV_ROTATE, pt, 0);
 	}
 }
 
-int engine_run(struct world *w, struct pcapw *ims, struct pcapw *s11, struct sim_stats *st)
+int engine_run(struct world *w, struct pcapw *ims, struct pcapw *s11,
+	       struct sim_stats *st)
 {
 	struct engine e;
 	memset(&e, 0, sizeof e);
@@ -968,20 +1054,48 @@ int engine_run(struct world *w, struct pcapw *ims, struct pcapw *s11, struct sim
 	while (e.h.n) {
 		struct ev v = heap_pop(&e.h);
 		switch ((enum ev_kind)v.kind) {
-		case EV_REG: on_reg(&e, &v); break;
-		case EV_REG_OK: on_reg_ok(&e, &v); break;
-		case EV_ACT: on_act_any(&e, &v); break;
-		case EV_MOVE: on_move(&e, &v); break;
-		case EV_SESS_END: on_sess_end(&e, &v); break;
-		case EV_GTP_RESP: on_gtp_resp(&e, &v); break;
-		case EV_CALL: on_call(&e, &v); break;
-		case EV_SMS: on_sms(&e, &v); break;
-		case EV_PORT: on_port(&e, &v); break;
-		case EV_ROTATE: on_rotate(&e, &v); break;
-		case EV_M2M: on_m2m(&e, &v); break;
-		case EV_CC_IN: on_cc_in(&e, &v); break;
-		case EV_HUB_ARRIVE: on_hub_arrive(&e, &v); break;
-		case EV_HUB_LEAVE: on_hub_leave(&e, &v); break;
+		case EV_REG:
+			on_reg(&e, &v);
+			break;
+		case EV_REG_OK:
+			on_reg_ok(&e, &v);
+			break;
+		case EV_ACT:
+			on_act_any(&e, &v);
+			break;
+		case EV_MOVE:
+			on_move(&e, &v);
+			break;
+		case EV_SESS_END:
+			on_sess_end(&e, &v);
+			break;
+		case EV_GTP_RESP:
+			on_gtp_resp(&e, &v);
+			break;
+		case EV_CALL:
+			on_call(&e, &v);
+			break;
+		case EV_SMS:
+			on_sms(&e, &v);
+			break;
+		case EV_PORT:
+			on_port(&e, &v);
+			break;
+		case EV_ROTATE:
+			on_rotate(&e, &v);
+			break;
+		case EV_M2M:
+			on_m2m(&e, &v);
+			break;
+		case EV_CC_IN:
+			on_cc_in(&e, &v);
+			break;
+		case EV_HUB_ARRIVE:
+			on_hub_arrive(&e, &v);
+			break;
+		case EV_HUB_LEAVE:
+			on_hub_leave(&e, &v);
+			break;
 		}
 		if ((++count & 0xffff) == 0)
 			progress(&e);

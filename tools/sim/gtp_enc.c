@@ -8,14 +8,33 @@
 #include "denwatch/ident.h"
 
 enum {
-	IE_IMSI = 1, IE_CAUSE = 2, IE_APN = 71, IE_AMBR = 72, IE_EBI = 73, IE_MEI = 75,
-	IE_MSISDN = 76, IE_INDICATION = 77, IE_PAA = 79, IE_BEARER_QOS = 80, IE_RAT = 82,
-	IE_SERVING_NET = 83, IE_ULI = 86, IE_FTEID = 87, IE_BEARER_CTX = 93,
-	IE_PDN_TYPE = 99, IE_APN_RESTRICTION = 127, IE_SELECTION_MODE = 128,
+	IE_IMSI = 1,
+	IE_CAUSE = 2,
+	IE_APN = 71,
+	IE_AMBR = 72,
+	IE_EBI = 73,
+	IE_MEI = 75,
+	IE_MSISDN = 76,
+	IE_INDICATION = 77,
+	IE_PAA = 79,
+	IE_BEARER_QOS = 80,
+	IE_RAT = 82,
+	IE_SERVING_NET = 83,
+	IE_ULI = 86,
+	IE_FTEID = 87,
+	IE_BEARER_CTX = 93,
+	IE_PDN_TYPE = 99,
+	IE_APN_RESTRICTION = 127,
+	IE_SELECTION_MODE = 128,
 };
 
-enum { FTEID_S1U_ENB = 0, FTEID_S1U_SGW = 1, FTEID_S5S8_PGW_C = 7, FTEID_S11_MME = 10,
-       FTEID_S11_SGW = 11 };
+enum {
+	FTEID_S1U_ENB = 0,
+	FTEID_S1U_SGW = 1,
+	FTEID_S5S8_PGW_C = 7,
+	FTEID_S11_MME = 10,
+	FTEID_S11_SGW = 11
+};
 
 static void be16(uint8_t *p, uint16_t v)
 {
@@ -75,7 +94,8 @@ static uint8_t *ie_digits(uint8_t *p, uint8_t type, uint64_t number, int width)
 	return ie_end(val, val + len);
 }
 
-static uint8_t *ie_fteid(uint8_t *p, uint8_t inst, uint8_t iface, uint32_t teid, uint32_t ip)
+static uint8_t *ie_fteid(uint8_t *p, uint8_t inst, uint8_t iface, uint32_t teid,
+			 uint32_t ip)
 {
 	uint8_t *val = ie_begin(p, IE_FTEID, inst);
 	val[0] = (uint8_t)(0x80 | iface); /* V4 */
@@ -105,7 +125,7 @@ static uint8_t *ie_paa(uint8_t *p, uint32_t ip)
 
 static uint8_t *ie_cause(uint8_t *p, uint8_t inst, uint8_t cause)
 {
-	uint8_t v[2] = { cause, 0 };
+	uint8_t v[2] = {cause, 0};
 	return ie_bytes(p, IE_CAUSE, inst, v, 2);
 }
 
@@ -172,7 +192,7 @@ size_t gtp_create_session_req(uint8_t *out, const struct gtp_session *s, uint32_
 	p = ie_bytes(p, IE_AMBR, 0, ambr, 8);
 	uint8_t *ctx = ie_begin(p, IE_BEARER_CTX, 0);
 	uint8_t *q = ie_u8(ctx, IE_EBI, 0, s->ebi);
-	uint8_t qos[22] = { 0 };
+	uint8_t qos[22] = {0};
 	qos[0] = (uint8_t)(9 << 2 | 1); /* PL 9, PVI on, PCI off */
 	qos[1] = s->qci;
 	bitrate40(qos + 2, 0);
@@ -225,7 +245,7 @@ size_t gtp_delete_session_req(uint8_t *out, const struct gtp_session *s, uint32_
 {
 	uint8_t *p = header(out, 36, s->sgw_teid, seq);
 	p = ie_u8(p, IE_EBI, 0, s->ebi); /* Linked EPS Bearer ID */
-	uint8_t ind[3] = { 0x08, 0, 0 };  /* OI: operation indication, forward to PGW */
+	uint8_t ind[3] = {0x08, 0, 0};	 /* OI: operation indication, forward to PGW */
 	p = ie_bytes(p, IE_INDICATION, 0, ind, 3);
 	return finish(out, p);
 }

@@ -12,28 +12,51 @@ struct preset_value {
 };
 
 static const struct preset_value tiny[] = {
-	{ "start_hour", "9" },     { "hours", "4" },         { "grid_rows", "4" },
-	{ "grid_cols", "4" },      { "pcscfs", "2" },        { "mmes", "1" },
-	{ "subscribers", "150" },  { "dens", "2" },          { "den_gateways", "1" },
-	{ "den_ports_min", "4" },  { "den_ports_max", "8" }, { "den_start_h", "0.5" },
-	{ "den_hours", "3" },      { "den_rotation_s", "2700" }, { "den_interval_s", "150" },
-	{ "cc_agents", "4" },      { "cc_customers", "30" }, { "m2m_devices", "8" },
-	{ "m2m_interval_s", "1200" }, { "hub_passers", "40" }, { "hub_dwell_s", "1200" },
-	{ NULL, NULL },
+    {"start_hour", "9"},
+    {"hours", "4"},
+    {"grid_rows", "4"},
+    {"grid_cols", "4"},
+    {"pcscfs", "2"},
+    {"mmes", "1"},
+    {"subscribers", "150"},
+    {"dens", "2"},
+    {"den_gateways", "1"},
+    {"den_ports_min", "4"},
+    {"den_ports_max", "8"},
+    {"den_start_h", "0.5"},
+    {"den_hours", "3"},
+    {"den_rotation_s", "2700"},
+    {"den_interval_s", "150"},
+    {"cc_agents", "4"},
+    {"cc_customers", "30"},
+    {"m2m_devices", "8"},
+    {"m2m_interval_s", "1200"},
+    {"hub_passers", "40"},
+    {"hub_dwell_s", "1200"},
+    {NULL, NULL},
 };
 
-static const struct preset_value city[] = { { NULL, NULL } }; /* the key defaults */
+static const struct preset_value city[] = {{NULL, NULL}}; /* the key defaults */
 
 static const struct preset_value metro[] = {
-	{ "grid_rows", "24" },      { "grid_cols", "24" },      { "pcscfs", "12" },
-	{ "mmes", "6" },            { "subscribers", "50000" }, { "data_per_day", "10" },
-	{ "dens", "8" },            { "den_gateways", "3" },    { "cc_agents", "40" },
-	{ "cc_customers", "1500" }, { "m2m_devices", "300" },   { "hub_passers", "8000" },
-	{ "spacing_m", "500" },     { NULL, NULL },
+    {"grid_rows", "24"},
+    {"grid_cols", "24"},
+    {"pcscfs", "12"},
+    {"mmes", "6"},
+    {"subscribers", "50000"},
+    {"data_per_day", "10"},
+    {"dens", "8"},
+    {"den_gateways", "3"},
+    {"cc_agents", "40"},
+    {"cc_customers", "1500"},
+    {"m2m_devices", "300"},
+    {"hub_passers", "8000"},
+    {"spacing_m", "500"},
+    {NULL, NULL},
 };
 
-const char *const sim_presets[] = { "tiny", "city", "metro", NULL };
-static const struct preset_value *const preset_tables[] = { tiny, city, metro };
+const char *const sim_presets[] = {"tiny", "city", "metro", NULL};
+static const struct preset_value *const preset_tables[] = {tiny, city, metro};
 
 int params_apply_preset(struct dw_config *c, const char *preset)
 {
@@ -129,8 +152,16 @@ int params_read(struct sim_params *p, const struct dw_config *c, char *err, size
 	p->hub_passers = (uint32_t)I("hub_passers");
 	p->hub_dwell_s = F("hub_dwell_s");
 
+	if (p->city[strcspn(p->city, ",\"\r\n")] != '\0') {
+		snprintf(err, errlen,
+			 "sim.city: '%s' may not hold commas, quotes or line breaks "
+			 "(it goes into cells.csv)",
+			 p->city);
+		return -1;
+	}
 	if (p->den_ports_min > p->den_ports_max) {
-		snprintf(err, errlen, "sim.den_ports_min (%u) is above sim.den_ports_max (%u)",
+		snprintf(err, errlen,
+			 "sim.den_ports_min (%u) is above sim.den_ports_max (%u)",
 			 p->den_ports_min, p->den_ports_max);
 		return -1;
 	}
@@ -143,20 +174,36 @@ int params_read(struct sim_params *p, const struct dw_config *c, char *err, size
 		const char *comma = strchr(s, ',');
 		size_t n = comma ? (size_t)(comma - s) : strlen(s);
 		if (!tac_ok(s, n)) {
-			snprintf(err, errlen, "sim.den_tacs: '%.*s' is not an 8-digit TAC", (int)n, s);
+			snprintf(err, errlen,
+				 "sim.den_tacs: '%.*s' is not an 8-digit TAC", (int)n, s);
 			return -1;
 		}
 		s = comma ? comma + 1 : NULL;
 	} while (s);
 	if (!tac_ok(p->m2m_tac, strlen(p->m2m_tac))) {
-		snprintf(err, errlen, "sim.m2m_tac: '%s' is not an 8-digit TAC", p->m2m_tac);
+		snprintf(err, errlen, "sim.m2m_tac: '%s' is not an 8-digit TAC",
+			 p->m2m_tac);
 		return -1;
 	}
-	uint32_t specials = p->dens + (p->call_centre ? 1 : 0) + (p->m2m ? 1 : 0) + (p->hub ? 1 : 0);
+	uint32_t specials =
+	    p->dens + (p->call_centre ? 1 : 0) + (p->m2m ? 1 : 0) + (p->hub ? 1 : 0);
 	if ((uint64_t)p->grid_rows * p->grid_cols < specials) {
 		snprintf(err, errlen,
 			 "the grid has %u sites, too few for %u dens and negative sites",
 			 p->grid_rows * p->grid_cols, specials);
+		return -1;
+	}
+	/* SIMs the run may create; UE addresses come from 10.128.0.0/9. */
+	double rotations = p->den_hours * 3600.0 / p->den_rotation_s + 2;
+	double sims = (double)p->subscribers +
+		      (double)p->dens * p->den_gateways * p->den_ports_max * rotations +
+		      p->cc_agents + p->m2m_devices + p->hub_passers;
+	if (sims > 8000000) {
+		snprintf(err, errlen,
+			 "the scenario needs %.0f SIMs (subscribers, den SIMs over all "
+			 "rotations, "
+			 "agents, modems, passers-by); at most 8000000",
+			 sims);
 		return -1;
 	}
 	if ((uint64_t)p->grid_rows * p->grid_cols > 200000) {

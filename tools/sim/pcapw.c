@@ -46,7 +46,13 @@ static void write_all(struct pcapw *w, const uint8_t *p, size_t n)
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
-			w->err = errno;
+			/* Some file systems accept O_DIRECT at open and refuse it on
+			 * write: go on through the page cache. */
+			int e = errno, fl = fcntl(w->fd, F_GETFL);
+			if (e == EINVAL && fl >= 0 && (fl & O_DIRECT) &&
+			    fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) == 0)
+				continue;
+			w->err = e;
 			return;
 		}
 		p += k;
@@ -135,10 +141,10 @@ int pcapw_open(struct pcapw *w, const char *path)
 	uint8_t *h = w->buf;
 	put_le32(h, 0xa1b2c3d4);
 	h[4] = 2, h[5] = 0, h[6] = 4, h[7] = 0; /* version 2.4 */
-	put_le32(h + 8, 0);                      /* thiszone */
-	put_le32(h + 12, 0);                     /* sigfigs */
-	put_le32(h + 16, 65535);                 /* snaplen */
-	put_le32(h + 20, 1);                     /* LINKTYPE_ETHERNET */
+	put_le32(h + 8, 0);			/* thiszone */
+	put_le32(h + 12, 0);			/* sigfigs */
+	put_le32(h + 16, 65535);		/* snaplen */
+	put_le32(h + 20, 1);			/* LINKTYPE_ETHERNET */
 	w->len = 24;
 	return 0;
 }
@@ -203,7 +209,7 @@ uint16_t inet_checksum(const uint8_t *p, size_t n, uint32_t sum)
 		n -= 2;
 	}
 	if (n) {
-		uint8_t last[2] = { p[0], 0 };
+		uint8_t last[2] = {p[0], 0};
 		uint16_t v;
 		memcpy(&v, last, 2);
 		t += v;

@@ -18,7 +18,10 @@ struct rng {
 	uint64_t s[4];
 };
 void rng_seed(struct rng *r, uint64_t seed);
-static inline uint64_t rng_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rng_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
 static inline uint64_t rng_next(struct rng *r)
 {
 	uint64_t *s = r->s;
@@ -32,13 +35,19 @@ static inline uint64_t rng_next(struct rng *r)
 	return res;
 }
 /* Uniform in [0, 1). */
-static inline double rng_unit(struct rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
+static inline double rng_unit(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
 /* Uniform in [0, n); n > 0. */
 static inline uint64_t rng_below(struct rng *r, uint64_t n)
 {
 	return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
 }
-static inline bool rng_chance(struct rng *r, double p) { return rng_unit(r) < p; }
+static inline bool rng_chance(struct rng *r, double p)
+{
+	return rng_unit(r) < p;
+}
 double rng_exp(struct rng *r, double mean);
 /* Lognormal with the given median and sigma of the underlying normal. */
 double rng_lognormal(struct rng *r, double median, double sigma);
@@ -54,7 +63,7 @@ static inline uint64_t mix64(uint64_t x)
 /* ---- pcap writer with Ethernet/IPv4/UDP framing (pcapw.c) ---- */
 struct pcapw {
 	int fd;
-	bool direct; /* opened with O_DIRECT: writes in aligned blocks */
+	bool direct;  /* opened with O_DIRECT: writes in aligned blocks */
 	uint8_t *buf; /* the buffer being filled: bufs[cur] */
 	uint8_t *bufs[2];
 	int cur;
@@ -133,7 +142,7 @@ struct sub {
 	uint8_t role;
 	uint8_t has_session;
 	uint8_t registered;
-	uint8_t seen;       /* some packet of it was written */
+	uint8_t seen;	    /* some packet of it was written */
 	uint8_t move_state; /* engine.c: where a commuter is */
 	uint32_t idx;
 	uint32_t home_cell, work_cell, cur_cell;
@@ -144,8 +153,8 @@ struct sub {
 	uint32_t reg_no;
 	uint32_t sms_mr;
 	uint32_t calls_out, calls_in, sms_out, sms_in, data_sessions;
-	int32_t port; /* den port holding this SIM, or -1 */
-	int32_t owner; /* den / cc / fleet / hub index, or -1 */
+	int32_t port;			   /* den port holding this SIM, or -1 */
+	int32_t owner;			   /* den / cc / fleet / hub index, or -1 */
 	int64_t active_from, active_until; /* seconds relative to start */
 };
 
@@ -155,7 +164,7 @@ struct contact {
 };
 
 struct gateway {
-	uint64_t tac;   /* 8 digits */
+	uint64_t tac; /* 8 digits */
 	uint32_t ports;
 	uint32_t first_port;
 	uint64_t *imeis; /* every IMEI any of its ports used */
@@ -173,9 +182,10 @@ struct den {
 	uint32_t site;
 	uint32_t gw0, ngw;
 	uint32_t port0, nports;
-	int64_t start, end; /* seconds relative to the scenario start */
+	int64_t start, end;   /* seconds relative to the scenario start */
 	uint64_t next_number; /* the shared dial list's cursor */
-	uint64_t *sims; uint32_t nsims, capsims; /* subscriber indices */
+	uint64_t *sims;
+	uint32_t nsims, capsims; /* subscriber indices */
 };
 
 struct sim_params; /* the knobs, see params.c */
@@ -217,7 +227,7 @@ int world_write_cells(const struct world *w, const char *path);
 struct sim_params {
 	const char *preset;
 	uint64_t seed;
-	int64_t start_epoch;  /* packet time zero */
+	int64_t start_epoch; /* packet time zero */
 	double hours;
 	uint32_t grid_rows, grid_cols;
 	double spacing_m, centre_lat, centre_lon;
@@ -254,7 +264,8 @@ extern const char *const sim_presets[]; /* NULL-terminated names */
  * for an unknown preset. */
 int params_apply_preset(struct dw_config *c, const char *preset);
 /* Reads the knobs out of the config; returns -1 with a reason in err. */
-int params_read(struct sim_params *p, const struct dw_config *c, char *err, size_t errlen);
+int params_read(struct sim_params *p, const struct dw_config *c, char *err,
+		size_t errlen);
 
 /* ---- the engine (engine.c) ---- */
 struct sim_stats {
@@ -262,7 +273,8 @@ struct sim_stats {
 	uint64_t cells_used;
 	int64_t end_epoch;
 };
-int engine_run(struct world *w, struct pcapw *ims, struct pcapw *s11, struct sim_stats *st);
+int engine_run(struct world *w, struct pcapw *ims, struct pcapw *s11,
+	       struct sim_stats *st);
 
 /* ---- truth.json (truth.c) ---- */
 int truth_write(const struct world *w, const struct sim_stats *st, const char *path);

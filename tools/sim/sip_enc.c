@@ -132,27 +132,38 @@ static uint64_t tok(const struct sip_leg *l, unsigned what)
 	return (l->id << 6) ^ ((uint64_t)l->term << 5) ^ what;
 }
 
-enum { T_CALLID = 1, T_CALLER_TAG, T_CALLEE_TAG, T_INV_UE, T_INV_NET, T_ACK_UE, T_ACK_NET,
-       T_BYE_UE, T_BYE_NET, T_SESS };
-
-static const char *const start_lines[] = {
-	[CM_100] = "SIP/2.0 100 Trying\r\n",
-	[CM_180] = "SIP/2.0 180 Ringing\r\n",
-	[CM_200_INVITE] = "SIP/2.0 200 OK\r\n",
-	[CM_200_BYE] = "SIP/2.0 200 OK\r\n",
-	[CM_200_CANCEL] = "SIP/2.0 200 OK\r\n",
-	[CM_487] = "SIP/2.0 487 Request Terminated\r\n",
-	[CM_486] = "SIP/2.0 486 Busy Here\r\n",
+enum {
+	T_CALLID = 1,
+	T_CALLER_TAG,
+	T_CALLEE_TAG,
+	T_INV_UE,
+	T_INV_NET,
+	T_ACK_UE,
+	T_ACK_NET,
+	T_BYE_UE,
+	T_BYE_NET,
+	T_SESS
 };
 
-size_t sip_call_msg(char *out, const struct sip_leg *l, enum sip_call_msg m, bool by_callee,
-		    bool *up, const struct sip_party **pani_of)
+static const char *const start_lines[] = {
+    [CM_100] = "SIP/2.0 100 Trying\r\n",
+    [CM_180] = "SIP/2.0 180 Ringing\r\n",
+    [CM_200_INVITE] = "SIP/2.0 200 OK\r\n",
+    [CM_200_BYE] = "SIP/2.0 200 OK\r\n",
+    [CM_200_CANCEL] = "SIP/2.0 200 OK\r\n",
+    [CM_487] = "SIP/2.0 487 Request Terminated\r\n",
+    [CM_486] = "SIP/2.0 486 Busy Here\r\n",
+};
+
+size_t sip_call_msg(char *out, const struct sip_leg *l, enum sip_call_msg m,
+		    bool by_callee, bool *up, const struct sip_party **pani_of)
 {
 	*pani_of = NULL;
-	const struct sip_party *ue = l->term ? l->b : l->a; /* the party behind the P-CSCF */
+	const struct sip_party *ue =
+	    l->term ? l->b : l->a; /* the party behind the P-CSCF */
 	const struct sip_party *remote = l->term ? l->a : l->b;
-	bool request = m == CM_INVITE || m == CM_ACK_2XX || m == CM_BYE || m == CM_CANCEL ||
-		       m == CM_ACK_ERR;
+	bool request = m == CM_INVITE || m == CM_ACK_2XX || m == CM_BYE ||
+		       m == CM_CANCEL || m == CM_ACK_ERR;
 	/* Which side sent the request of this transaction: the UE side (through the
 	 * P-CSCF, two Vias) or the network side (S-CSCF, one Via). INVITE-transaction
 	 * requests come from the caller's side: the UE on the originating leg, the
@@ -244,7 +255,8 @@ size_t sip_call_msg(char *out, const struct sip_leg *l, enum sip_call_msg m, boo
 		PUT_LIT(p, "\r\n");
 		if (ue_sends) {
 			PUT_LIT(p, "Route: <sip:scscf1." D ":5060;lr");
-			if ((m == CM_INVITE || m == CM_CANCEL || m == CM_ACK_ERR) && !l->term)
+			if ((m == CM_INVITE || m == CM_CANCEL || m == CM_ACK_ERR) &&
+			    !l->term)
 				PUT_LIT(p, ";orig");
 			PUT_LIT(p, ">\r\n");
 		} else {
@@ -268,8 +280,8 @@ size_t sip_call_msg(char *out, const struct sip_leg *l, enum sip_call_msg m, boo
 	}
 	/* From and To: the caller's identity with its tag; the callee's with its tag
 	 * once the dialog exists. A BYE from the callee swaps them. */
-	bool have_callee_tag = !(m == CM_INVITE || m == CM_CANCEL || m == CM_200_CANCEL ||
-				 m == CM_100);
+	bool have_callee_tag =
+	    !(m == CM_INVITE || m == CM_CANCEL || m == CM_200_CANCEL || m == CM_100);
 	bool swapped = (m == CM_BYE || m == CM_200_BYE) && by_callee;
 	for (int k = 0; k < 2; k++) {
 		bool caller = (k == 0) != swapped;
@@ -428,7 +440,8 @@ size_t sip_sms_message(char *out, bool mo, const struct sip_party *x, uint64_t s
 		PUT_LIT(p, ";user=phone SIP/2.0\r\n");
 		p = via_pcscf(p, x->pcscf, id * 4 + 1);
 		p = via_ue(p, x->ue_ip, id * 4);
-		PUT_LIT(p, "Max-Forwards: 69\r\nRoute: <sip:scscf1." D ":5060;lr;orig>\r\nFrom: <");
+		PUT_LIT(p, "Max-Forwards: 69\r\nRoute: <sip:scscf1." D
+			   ":5060;lr;orig>\r\nFrom: <");
 		p = impu_sip(p, x->number);
 		PUT_LIT(p, ">;tag=");
 		p = put_hex(p, mix64(id * 4 + 2), 10);
@@ -473,7 +486,8 @@ size_t sip_sms_message(char *out, bool mo, const struct sip_party *x, uint64_t s
 	return (size_t)(p + body_len - out);
 }
 
-size_t sip_sms_202(char *out, bool mo, const struct sip_party *x, uint64_t smsc, uint64_t id)
+size_t sip_sms_202(char *out, bool mo, const struct sip_party *x, uint64_t smsc,
+		   uint64_t id)
 {
 	char *p = out;
 	PUT_LIT(p, "SIP/2.0 202 Accepted\r\n");

@@ -10,14 +10,14 @@
 
 #define IMS_DOMAIN "ims.mnc001.mcc460.3gppnetwork.org"
 #define IMS_MCCMNC "46001"
-#define SCSCF_IP 0x0a140001u /* 10.20.0.1 */
+#define SCSCF_IP 0x0a140001u			  /* 10.20.0.1 */
 #define PCSCF_IP(n) (0x0a0a0001u + (uint32_t)(n)) /* 10.10.0.1 + n */
 #define SIP_PORT 5060
 
 struct sip_party {
 	uint64_t number; /* E.164 digits */
-	uint64_t imsi;   /* 0 for a party outside the network */
-	uint64_t imei;   /* 14 digits, for REGISTER */
+	uint64_t imsi;	 /* 0 for a party outside the network */
+	uint64_t imei;	 /* 14 digits, for REGISTER */
 	uint32_t ue_ip;
 	uint8_t pcscf;
 	uint16_t tac;
@@ -34,8 +34,18 @@ struct sip_leg {
 };
 
 enum sip_call_msg {
-	CM_INVITE, CM_100, CM_180, CM_200_INVITE, CM_ACK_2XX, CM_BYE, CM_200_BYE,
-	CM_CANCEL, CM_200_CANCEL, CM_487, CM_486, CM_ACK_ERR,
+	CM_INVITE,
+	CM_100,
+	CM_180,
+	CM_200_INVITE,
+	CM_ACK_2XX,
+	CM_BYE,
+	CM_200_BYE,
+	CM_CANCEL,
+	CM_200_CANCEL,
+	CM_487,
+	CM_486,
+	CM_ACK_ERR,
 };
 
 /* Writes one message of a call leg. For BYE and its 200, by_callee tells which
@@ -54,7 +64,8 @@ size_t sip_register_ok(char *out, const struct sip_party *p, uint64_t id);
  * with SMS-DELIVER). p is the UE-side party (sender for MO, recipient for MT). */
 size_t sip_sms_message(char *out, bool mo, const struct sip_party *p, uint64_t smsc,
 		       uint64_t id, const uint8_t *body, size_t body_len);
-size_t sip_sms_202(char *out, bool mo, const struct sip_party *p, uint64_t smsc, uint64_t id);
+size_t sip_sms_202(char *out, bool mo, const struct sip_party *p, uint64_t smsc,
+		   uint64_t id);
 
 /* The PANI cell text "46001" + TAC (4 hex) + ECI (7 hex), exposed for tests. */
 char *sip_put_cell(char *p, uint16_t tac, uint32_t eci);

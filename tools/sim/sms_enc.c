@@ -31,7 +31,7 @@ size_t sms_tp_address(uint8_t *out, uint64_t number)
 	size_t nd;
 	size_t n = bcd_number(out + 2, number, &nd);
 	out[0] = (uint8_t)nd; /* TP address length counts useful semi-octets */
-	out[1] = 0x91;        /* ext, international number, ISDN/E.164 plan */
+	out[1] = 0x91;	      /* ext, international number, ISDN/E.164 plan */
 	return 2 + n;
 }
 
@@ -80,7 +80,7 @@ size_t sms_submit(uint8_t *out, uint8_t mr, uint64_t dest, const char *text)
 {
 	size_t o = 0, nsept;
 	out[o++] = 0x11; /* TP-MTI SMS-SUBMIT, TP-VPF relative, no reply path, no UDHI */
-	out[o++] = mr;   /* TP-MR */
+	out[o++] = mr;	 /* TP-MR */
 	o += sms_tp_address(out + o, dest);
 	out[o++] = 0x00; /* TP-PID: plain SME-to-SME */
 	out[o++] = 0x00; /* TP-DCS: GSM 7-bit default alphabet, no class */
@@ -91,7 +91,10 @@ size_t sms_submit(uint8_t *out, uint8_t mr, uint64_t dest, const char *text)
 	return o;
 }
 
-static uint8_t swapped_bcd(int v) { return (uint8_t)((v % 10) << 4 | (v / 10 % 10)); }
+static uint8_t swapped_bcd(int v)
+{
+	return (uint8_t)((v % 10) << 4 | (v / 10 % 10));
+}
 
 size_t sms_deliver(uint8_t *out, uint64_t orig, int64_t scts_epoch, const char *text)
 {
@@ -122,7 +125,7 @@ size_t rp_data(uint8_t *out, bool mo, uint8_t mr, uint64_t smsc, const uint8_t *
 {
 	size_t o = 0;
 	out[o++] = mo ? 0x00 : 0x01; /* RP-DATA ms->n / n->ms */
-	out[o++] = mr;               /* RP-Message Reference */
+	out[o++] = mr;		     /* RP-Message Reference */
 	if (mo) {
 		out[o++] = 0; /* RP-Originator Address: empty */
 		o += rp_address(out + o, smsc);

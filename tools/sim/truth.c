@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 
-static const char *const role_names[] = { "normal", "den", "call_centre", "m2m", "hub" };
+static const char *const role_names[] = {"normal", "den", "call_centre", "m2m", "hub"};
 
 static void u64_list(FILE *f, const uint64_t *v, size_t n, int width)
 {
@@ -18,12 +18,16 @@ static void u64_list(FILE *f, const uint64_t *v, size_t n, int width)
 
 static void write_den(FILE *f, const struct world *w, const struct den *d, int64_t t0)
 {
-	fprintf(f, "    { \"site_id\": \"%s\", \"start\": %" PRId64 ", \"end\": %" PRId64 ",\n",
+	fprintf(f,
+		"    { \"site_id\": \"%s\", \"start\": %" PRId64 ", \"end\": %" PRId64
+		",\n",
 		w->sites[d->site].id, t0 + d->start, t0 + d->end);
 	fputs("      \"gateways\": [", f);
 	for (uint32_t g = 0; g < d->ngw; g++) {
 		const struct gateway *gw = &w->gws[d->gw0 + g];
-		fprintf(f, "%s\n        { \"tac\": \"%08" PRIu64 "\", \"ports\": %u, \"imeis\": ",
+		fprintf(f,
+			"%s\n        { \"tac\": \"%08" PRIu64
+			"\", \"ports\": %u, \"imeis\": ",
 			g ? "," : "", gw->tac, gw->ports);
 		u64_list(f, gw->imeis, gw->nimeis, 14);
 		fputs(" }", f);
@@ -60,12 +64,14 @@ int truth_write(const struct world *w, const struct sim_stats *st, const char *p
 		return -1;
 	static char buf[1 << 20];
 	setvbuf(f, buf, _IOFBF, sizeof buf);
-	fprintf(f, "{\n  \"format\": 1, \"preset\": \"%s\", \"seed\": %" PRIu64 ",\n", p->preset,
-		p->seed);
-	fprintf(f, "  \"start\": %" PRId64 ", \"end\": %" PRId64 ",\n", p->start_epoch, st->end_epoch);
+	fprintf(f, "{\n  \"format\": 1, \"preset\": \"%s\", \"seed\": %" PRIu64 ",\n",
+		p->preset, p->seed);
+	fprintf(f, "  \"start\": %" PRId64 ", \"end\": %" PRId64 ",\n", p->start_epoch,
+		st->end_epoch);
 	fputs("  \"mcc\": 460, \"mnc\": \"01\",\n", f);
-	fprintf(f, "  \"stats\": { \"ims_packets\": %" PRIu64 ", \"s11_packets\": %" PRIu64
-		   ", \"cells_used\": %" PRIu64 ", \"sites\": %u, \"cells\": %u },\n",
+	fprintf(f,
+		"  \"stats\": { \"ims_packets\": %" PRIu64 ", \"s11_packets\": %" PRIu64
+		", \"cells_used\": %" PRIu64 ", \"sites\": %u, \"cells\": %u },\n",
 		st->ims_packets, st->s11_packets, st->cells_used, w->nsites, w->ncells);
 	fputs("  \"dens\": [", f);
 	for (uint32_t d = 0; d < w->ndens; d++) {
@@ -78,12 +84,13 @@ int truth_write(const struct world *w, const struct sim_stats *st, const char *p
 	const struct {
 		uint32_t site;
 		const char *kind;
-	} neg[] = { { w->cc_site, "call_centre" }, { w->m2m_site, "m2m" },
-		    { w->hub_site, "transport_hub" } };
+	} neg[] = {{w->cc_site, "call_centre"},
+		   {w->m2m_site, "m2m"},
+		   {w->hub_site, "transport_hub"}};
 	for (int i = 0; i < 3; i++)
 		if (neg[i].site != UINT32_MAX)
-			fprintf(f, "%s\n    { \"site_id\": \"%s\", \"kind\": \"%s\" }", n++ ? "," : "",
-				w->sites[neg[i].site].id, neg[i].kind);
+			fprintf(f, "%s\n    { \"site_id\": \"%s\", \"kind\": \"%s\" }",
+				n++ ? "," : "", w->sites[neg[i].site].id, neg[i].kind);
 	fputs(n ? "\n  ],\n" : "],\n", f);
 	fputs("  \"subscribers\": [", f);
 	n = 0;
@@ -91,13 +98,17 @@ int truth_write(const struct world *w, const struct sim_stats *st, const char *p
 		const struct sub *s = &w->subs[i];
 		if (!s->seen)
 			continue;
-		fprintf(f, "%s\n    { \"imsi\": \"%015" PRIu64 "\", \"msisdn\": \"%" PRIu64 "\", \"imeis\": ",
+		fprintf(f,
+			"%s\n    { \"imsi\": \"%015" PRIu64 "\", \"msisdn\": \"%" PRIu64
+			"\", \"imeis\": ",
 			n++ ? "," : "", s->imsi, s->msisdn);
 		u64_list(f, s->imei, s->nimei, 14);
-		fprintf(f, ", \"role\": \"%s\", \"site_id\": \"%s\", \"calls_out\": %u, "
-			   "\"calls_in\": %u, \"sms_out\": %u, \"sms_in\": %u, \"data_sessions\": %u }",
-			role_names[s->role], w->sites[s->site].id, s->calls_out, s->calls_in,
-			s->sms_out, s->sms_in, s->data_sessions);
+		fprintf(f,
+			", \"role\": \"%s\", \"site_id\": \"%s\", \"calls_out\": %u, "
+			"\"calls_in\": %u, \"sms_out\": %u, \"sms_in\": %u, "
+			"\"data_sessions\": %u }",
+			role_names[s->role], w->sites[s->site].id, s->calls_out,
+			s->calls_in, s->sms_out, s->sms_in, s->data_sessions);
 	}
 	fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
 	int err = ferror(f) ? (errno ? errno : EIO) : 0;

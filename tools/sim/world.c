@@ -21,8 +21,8 @@ static void *xcalloc(size_t n, size_t size)
 }
 
 /* Phone TACs of common handsets, for normal subscribers. */
-static const uint64_t phone_tacs[] = { 35332211, 35404111, 86453103, 35881409, 86769704,
-				       35290611, 86892003, 35391110, 86011204, 35671308 };
+static const uint64_t phone_tacs[] = {35332211, 35404111, 86453103, 35881409, 86769704,
+				      35290611, 86892003, 35391110, 86011204, 35671308};
 
 uint32_t cell_tac(const struct world *w, uint32_t cell)
 {
@@ -44,7 +44,7 @@ void sub_add_imei(struct sub *s, uint64_t imei)
 			return;
 		}
 	if (s->nimei == SUB_MAX_IMEIS)
-		s->nimei--; /* drop the oldest but keep the list bounded */
+		s->nimei--; /* cannot happen: engine.c rotates the SIM first */
 	memmove(s->imei + 1, s->imei, s->nimei * sizeof s->imei[0]);
 	s->imei[0] = imei;
 	s->nimei++;
@@ -66,8 +66,14 @@ void gateway_add_imei(struct gateway *g, uint64_t imei)
 
 /* IMSI and MSISDN of the k-th SIM: bijections of k, so every SIM is unique while
  * neighbouring SIMs do not get neighbouring numbers. */
-static uint64_t imsi_of(uint64_t k) { return 460010000000000ULL + (k * 3141592653ULL + 1234567ULL) % 10000000000ULL; }
-static uint64_t msisdn_of(uint64_t k) { return 8618600000000ULL + (k * 27182819ULL + 4471ULL) % 100000000ULL; }
+static uint64_t imsi_of(uint64_t k)
+{
+	return 460010000000000ULL + (k * 3141592653ULL + 1234567ULL) % 10000000000ULL;
+}
+static uint64_t msisdn_of(uint64_t k)
+{
+	return 8618600000000ULL + (k * 27182819ULL + 4471ULL) % 100000000ULL;
+}
 
 uint32_t world_new_sim(struct world *w, enum role role, uint64_t imei, uint32_t site)
 {
@@ -96,7 +102,8 @@ uint32_t world_new_sim(struct world *w, enum role role, uint64_t imei, uint32_t 
 
 static uint64_t phone_imei(struct world *w)
 {
-	uint64_t tac = phone_tacs[rng_below(&w->rng, sizeof phone_tacs / sizeof phone_tacs[0])];
+	uint64_t tac =
+	    phone_tacs[rng_below(&w->rng, sizeof phone_tacs / sizeof phone_tacs[0])];
 	return tac * 1000000ULL + rng_below(&w->rng, 1000000);
 }
 
@@ -129,11 +136,14 @@ static void build_sites(struct world *w)
 			uint32_t i = r * p->grid_cols + c;
 			struct site *s = &w->sites[i];
 			snprintf(s->id, sizeof s->id, "S%04u", i + 1);
-			/* Jitter of a fifth of the spacing, as real sites never sit on a grid. */
-			double dy = ((double)r - (p->grid_rows - 1) / 2.0) * p->spacing_m +
-				    (rng_unit(&w->rng) - 0.5) * p->spacing_m * 0.4;
-			double dx = ((double)c - (p->grid_cols - 1) / 2.0) * p->spacing_m +
-				    (rng_unit(&w->rng) - 0.5) * p->spacing_m * 0.4;
+			/* Jitter of a fifth of the spacing, as real sites never sit on a
+			 * grid. */
+			double dy =
+			    ((double)r - (p->grid_rows - 1) / 2.0) * p->spacing_m +
+			    (rng_unit(&w->rng) - 0.5) * p->spacing_m * 0.4;
+			double dx =
+			    ((double)c - (p->grid_cols - 1) / 2.0) * p->spacing_m +
+			    (rng_unit(&w->rng) - 0.5) * p->spacing_m * 0.4;
 			s->lat = p->centre_lat - dy / mlat;
 			s->lon = p->centre_lon + dx / mlon;
 			s->tac = (uint16_t)(0x2000 + (r / 4) * 64 + c / 4);
@@ -149,9 +159,10 @@ static uint32_t neighbour_site(struct world *w, uint32_t site)
 	const struct sim_params *p = w->p;
 	int r = (int)(site / p->grid_cols), c = (int)(site % p->grid_cols);
 	for (int tries = 0; tries < 8; tries++) {
-		int nr = r + (int)rng_below(&w->rng, 3) - 1, nc = c + (int)rng_below(&w->rng, 3) - 1;
-		if (nr >= 0 && nc >= 0 && nr < (int)p->grid_rows && nc < (int)p->grid_cols &&
-		    (nr != r || nc != c))
+		int nr = r + (int)rng_below(&w->rng, 3) - 1,
+		    nc = c + (int)rng_below(&w->rng, 3) - 1;
+		if (nr >= 0 && nc >= 0 && nr < (int)p->grid_rows &&
+		    nc < (int)p->grid_cols && (nr != r || nc != c))
 			return (uint32_t)nr * p->grid_cols + (uint32_t)nc;
 	}
 	return site;
@@ -178,10 +189,13 @@ static void build_contacts(struct world *w, uint32_t first, uint32_t n)
 				if (j == i || fill[j] >= per * 2)
 					continue;
 				struct sub *b = &w->subs[first + j];
-				w->contacts[a->contacts + fill[i]++] = (struct contact){ b->msisdn, (int32_t)b->idx };
-				w->contacts[b->contacts + fill[j]++] = (struct contact){ a->msisdn, (int32_t)a->idx };
+				w->contacts[a->contacts + fill[i]++] =
+				    (struct contact){b->msisdn, (int32_t)b->idx};
+				w->contacts[b->contacts + fill[j]++] =
+				    (struct contact){a->msisdn, (int32_t)a->idx};
 			} else {
-				w->contacts[a->contacts + fill[i]++] = (struct contact){ offnet_number(w), -1 };
+				w->contacts[a->contacts + fill[i]++] =
+				    (struct contact){offnet_number(w), -1};
 			}
 		}
 	}
@@ -214,8 +228,8 @@ int world_build(struct world *w, const struct sim_params *p)
 	uint32_t rotations = (uint32_t)(den_secs / p->den_rotation_s) + 2;
 	uint64_t max_ports = (uint64_t)p->dens * p->den_gateways * p->den_ports_max;
 	uint64_t cap = (uint64_t)p->subscribers + max_ports * rotations +
-		       (p->call_centre ? p->cc_agents : 0) + (p->m2m ? p->m2m_devices : 0) +
-		       (p->hub ? p->hub_passers : 0) + 16;
+		       (p->call_centre ? p->cc_agents : 0) +
+		       (p->m2m ? p->m2m_devices : 0) + (p->hub ? p->hub_passers : 0) + 16;
 	w->capsubs = (uint32_t)cap;
 	w->subs = xcalloc(w->capsubs, sizeof *w->subs);
 	w->alloc_next = rng_below(&w->rng, 1000000);
@@ -253,7 +267,8 @@ int world_build(struct world *w, const struct sim_params *p)
 			struct gateway *gw = &w->gws[dn->gw0 + g];
 			gw->tac = den_tac(p, dn->gw0 + g);
 			gw->ports = p->den_ports_min +
-				    (uint32_t)rng_below(&w->rng, p->den_ports_max - p->den_ports_min + 1);
+				    (uint32_t)rng_below(
+					&w->rng, p->den_ports_max - p->den_ports_min + 1);
 			gw->first_port = w->nports;
 			uint64_t serial = rng_below(&w->rng, 900000);
 			for (uint32_t k = 0; k < gw->ports; k++) {
@@ -261,7 +276,8 @@ int world_build(struct world *w, const struct sim_params *p)
 				pt->den = d;
 				pt->gateway = dn->gw0 + g;
 				pt->imei = gw->tac * 1000000ULL + serial + k;
-				pt->serial_next = serial + gw->ports + rng_below(&w->rng, 3);
+				pt->serial_next =
+				    serial + gw->ports + rng_below(&w->rng, 3);
 				pt->sub = -1;
 			}
 		}
@@ -284,8 +300,10 @@ int world_build(struct world *w, const struct sim_params *p)
 		w->cc_first = w->nsubs;
 		w->cc_n = p->cc_agents;
 		for (uint32_t i = 0; i < p->cc_agents; i++) {
-			uint32_t s = world_new_sim(w, ROLE_CALL_CENTRE, phone_imei(w), w->cc_site);
-			w->subs[s].cur_cell = w->subs[s].home_cell = w->subs[s].work_cell =
+			uint32_t s =
+			    world_new_sim(w, ROLE_CALL_CENTRE, phone_imei(w), w->cc_site);
+			w->subs[s].cur_cell = w->subs[s].home_cell =
+			    w->subs[s].work_cell =
 				w->cc_site * 3 + (uint32_t)rng_below(&w->rng, 3);
 		}
 		/* Customers: repeat callers and callees, mostly on-net. */
@@ -293,10 +311,12 @@ int world_build(struct world *w, const struct sim_params *p)
 		w->customers = xcalloc(w->ncustomers, sizeof *w->customers);
 		for (uint32_t i = 0; i < w->ncustomers; i++) {
 			if (p->subscribers && rng_chance(&w->rng, 0.7)) {
-				const struct sub *c = &w->subs[rng_below(&w->rng, p->subscribers)];
-				w->customers[i] = (struct contact){ c->msisdn, (int32_t)c->idx };
+				const struct sub *c =
+				    &w->subs[rng_below(&w->rng, p->subscribers)];
+				w->customers[i] =
+				    (struct contact){c->msisdn, (int32_t)c->idx};
 			} else {
-				w->customers[i] = (struct contact){ offnet_number(w), -1 };
+				w->customers[i] = (struct contact){offnet_number(w), -1};
 			}
 		}
 	}
@@ -308,20 +328,23 @@ int world_build(struct world *w, const struct sim_params *p)
 		uint64_t tac = strtoull(p->m2m_tac, NULL, 10);
 		uint64_t serial = rng_below(&w->rng, 500000);
 		for (uint32_t i = 0; i < p->m2m_devices; i++) {
-			uint32_t s = world_new_sim(w, ROLE_M2M, tac * 1000000ULL + serial + i, w->m2m_site);
-			w->subs[s].cur_cell = w->subs[s].home_cell = w->subs[s].work_cell =
-				w->m2m_site * 3 + i % 3;
+			uint32_t s = world_new_sim(
+			    w, ROLE_M2M, tac * 1000000ULL + serial + i, w->m2m_site);
+			w->subs[s].cur_cell = w->subs[s].home_cell =
+			    w->subs[s].work_cell = w->m2m_site * 3 + i % 3;
 		}
 	}
 	if (p->hub) {
 		w->hub_site = pick_site_excluding(w, taken);
 		taken[w->hub_site] = 1;
 		for (uint32_t i = 0; i < p->hub_passers; i++) {
-			uint32_t s = world_new_sim(w, ROLE_HUB, phone_imei(w), w->hub_site);
+			uint32_t s =
+			    world_new_sim(w, ROLE_HUB, phone_imei(w), w->hub_site);
 			struct sub *x = &w->subs[s];
 			x->home_cell = w->hub_site * 3 + (uint32_t)rng_below(&w->rng, 3);
 			/* Where the passer-by goes on to. */
-			x->work_cell = neighbour_site(w, w->hub_site) * 3 + (uint32_t)rng_below(&w->rng, 3);
+			x->work_cell = neighbour_site(w, w->hub_site) * 3 +
+				       (uint32_t)rng_below(&w->rng, 3);
 			x->cur_cell = x->home_cell;
 		}
 	}
@@ -346,13 +369,14 @@ void world_free(struct world *w)
 }
 
 static const char *const streets[] = {
-	"Shennan Avenue", "Binhe Avenue", "Hongli Road", "Beihuan Avenue", "Caitian Road",
-	"Huaqiang North Road", "Xinzhou Road", "Fuzhong Road", "Jintian Road", "Yitian Road",
-	"Nanhai Avenue", "Keyuan Road", "Qiaoxiang Road", "Meilin Road", "Huanggang Road",
-	"Shangbu Road", "Bagua Road", "Dongmen Road", "Wenjin Road", "Baoan Avenue",
+    "Shennan Avenue", "Binhe Avenue",	     "Hongli Road",    "Beihuan Avenue",
+    "Caitian Road",   "Huaqiang North Road", "Xinzhou Road",   "Fuzhong Road",
+    "Jintian Road",   "Yitian Road",	     "Nanhai Avenue",  "Keyuan Road",
+    "Qiaoxiang Road", "Meilin Road",	     "Huanggang Road", "Shangbu Road",
+    "Bagua Road",     "Dongmen Road",	     "Wenjin Road",    "Baoan Avenue",
 };
-static const char *const districts[] = { "Futian District", "Luohu District",
-					 "Nanshan District", "Baoan District" };
+static const char *const districts[] = {"Futian District", "Luohu District",
+					"Nanshan District", "Baoan District"};
 
 int world_write_cells(const struct world *w, const char *path)
 {
@@ -365,14 +389,16 @@ int world_write_cells(const struct world *w, const char *path)
 		const struct site *s = &w->sites[i];
 		uint32_t r = i / w->p->grid_cols, c = i % w->p->grid_cols;
 		const char *street = streets[(r * 3 + c * 7) % nstreets];
-		const char *district = districts[(r >= w->p->grid_rows / 2) * 2 + (c >= w->p->grid_cols / 2)];
+		const char *district = districts[(r >= w->p->grid_rows / 2) * 2 +
+						 (c >= w->p->grid_cols / 2)];
 		unsigned number = 1 + (unsigned)((i * 37 + 11) % 480);
 		for (uint32_t k = 0; k < 3; k++) {
 			uint32_t cell = i * 3 + k;
 			char cgi[DW_CELL_MAX];
-			snprintf(cgi, sizeof cgi, "460-01-%u-%u", cell_tac(w, cell), cell_eci(w, cell));
-			fprintf(f, "%s,%s,%.6f,%.6f,%u,%u %s %s %s\n", cgi, s->id, s->lat, s->lon,
-				k * 120, number, street, district, w->p->city);
+			snprintf(cgi, sizeof cgi, "460-01-%u-%u", cell_tac(w, cell),
+				 cell_eci(w, cell));
+			fprintf(f, "%s,%s,%.6f,%.6f,%u,%u %s %s %s\n", cgi, s->id, s->lat,
+				s->lon, k * 120, number, street, district, w->p->city);
 		}
 	}
 	if (ferror(f)) {
