@@ -383,7 +383,12 @@ unsigned dw_ident_complete(struct dw_ident *t, struct dw_event *ev, uint32_t *ce
 	*cell_id = cell;
 
 	uint32_t ei = index_find(&t->by_imsi, t, imsi_key, imsi);
-	uint32_t em = index_find(&t->by_msisdn, t, msisdn_key, msisdn);
+	/* An MSISDN is indexed for one entry at most: when the IMSI's entry already
+	 * holds it, that entry is what the MSISDN index would find (one lookup, one
+	 * cache miss, less per event). */
+	uint32_t em = ei != NIL && msisdn && t->e[ei].msisdn == msisdn
+			  ? ei
+			  : index_find(&t->by_msisdn, t, msisdn_key, msisdn);
 	uint32_t i;
 	if (imsi) {
 		if (em != NIL && em != ei) {

@@ -43,7 +43,7 @@ static bool is_token(uint8_t c)
 	return (bits[c >> 5] >> (c & 31)) & 1u;
 }
 
-static struct slice trim(struct slice s)
+static inline struct slice trim(struct slice s)
 {
 	while (s.len && is_ws(s.p[0])) {
 		s.p++;
@@ -393,6 +393,9 @@ enum sip_parse_status sip_msg_parse(struct sip_msg *m, const uint8_t *p, size_t 
 
 /* ---- lists, addresses, parameters ---- */
 
+/* The bytes that matter to sip_list_next outside quotes. */
+static const bool list_special[256] = { ['"'] = true, ['<'] = true, ['>'] = true, [','] = true };
+
 bool sip_list_next(struct slice v, size_t *pos, struct slice *entry)
 {
 	while (*pos < v.len) {
@@ -400,6 +403,8 @@ bool sip_list_next(struct slice v, size_t *pos, struct slice *entry)
 		bool quoted = false;
 		int angle = 0;
 		for (; i < v.len; i++) {
+			if (!quoted && !list_special[v.p[i]])
+				continue; /* the common case: one table look per byte */
 			uint8_t ch = v.p[i];
 			if (quoted) {
 				if (ch == '\\')
