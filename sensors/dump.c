@@ -149,39 +149,45 @@ static void put_str(struct line *l, const char *t, size_t max)
 
 static void put_int(struct line *l, long long v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char b[24];
 	size_t i = sizeof b;
 	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
-	do {
-		b[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100) * 2;
+		u /= 100;
+		b[--i] = pairs[d + 1];
+		b[--i] = pairs[d];
+	}
+	if (u >= 10) {
+		b[--i] = pairs[u * 2 + 1];
+		b[--i] = pairs[u * 2];
+	} else {
+		b[--i] = (char)('0' + u);
+	}
 	if (v < 0)
 		b[--i] = '-';
 	put_raw(l, b + i, sizeof b - i);
 }
 
-/* ,"key": (without the comma for the first key) */
-static void put_key(struct line *l, const char *key)
-{
-	put_raw(l, l->p[-1] == '{' ? "\"" : ",\"", l->p[-1] == '{' ? 1 : 2);
-	put_raw(l, key, strlen(key));
-	put_raw(l, "\":", 2);
-}
+/* ,"key": with its length known at compile time */
+#define KEY(l, name) put_raw((l), ",\"" name "\":", sizeof(",\"" name "\":") - 1)
 
 static size_t summary_line(const struct dw_summary *s, char *buf, size_t cap)
 {
 	struct line l = { buf, buf + cap, false };
-	put_raw(&l, "{", 1);
-	put_key(&l, "window_start");
+	put_raw(&l, "{\"window_start\":", sizeof "{\"window_start\":" - 1);
 	put_int(&l, s->window_start);
-	put_key(&l, "window_seconds");
+	KEY(&l, "window_seconds");
 	put_int(&l, s->window_seconds);
-	put_key(&l, "imsi");
+	KEY(&l, "imsi");
 	put_str(&l, s->imsi, sizeof s->imsi);
-	put_key(&l, "msisdn");
+	KEY(&l, "msisdn");
 	put_str(&l, s->msisdn, sizeof s->msisdn);
-	put_key(&l, "imeis");
+	KEY(&l, "imeis");
 	put_raw(&l, "[", 1);
 	for (unsigned i = 0; i < s->n_imeis && i < DW_SUM_MAX_IMEIS; i++) {
 		if (i)
@@ -189,9 +195,9 @@ static size_t summary_line(const struct dw_summary *s, char *buf, size_t cap)
 		put_str(&l, s->imeis[i], sizeof s->imeis[i]);
 	}
 	put_raw(&l, "]", 1);
-	put_key(&l, "imeis_seen");
+	KEY(&l, "imeis_seen");
 	put_int(&l, s->imeis_seen);
-	put_key(&l, "cells");
+	KEY(&l, "cells");
 	put_raw(&l, "{", 1);
 	for (unsigned i = 0; i < s->n_cells && i < DW_SUM_MAX_CELLS; i++) {
 		for (unsigned j = 0; j < i; j++)
@@ -206,7 +212,7 @@ static size_t summary_line(const struct dw_summary *s, char *buf, size_t cap)
 	put_raw(&l, "}", 1);
 	/* the counters in summary_json.c's order */
 #define PUT(name)                                                                        \
-	put_key(&l, #name);                                                              \
+	KEY(&l, #name);                                                                  \
 	put_int(&l, s->name);
 	PUT(calls_out)
 	PUT(calls_out_answered)
@@ -223,11 +229,11 @@ static size_t summary_line(const struct dw_summary *s, char *buf, size_t cap)
 	PUT(data_sessions)
 	PUT(registrations)
 #undef PUT
-	put_key(&l, "first_event_us");
+	KEY(&l, "first_event_us");
 	put_int(&l, s->first_event_us);
-	put_key(&l, "last_event_us");
+	KEY(&l, "last_event_us");
 	put_int(&l, s->last_event_us);
-	put_key(&l, "contact_sketch");
+	KEY(&l, "contact_sketch");
 	put_raw(&l, "[", 1);
 	static const char hex[] = "0123456789abcdef";
 	for (unsigned i = 0; i < s->n_sketch && i < DW_SUM_SKETCH_K; i++) {

@@ -321,11 +321,83 @@ static void sink_output(void **state)
 	free(out);
 }
 
+/* dw_dump_summary writes its lines without a jansson tree: each must be the
+ * very bytes json_dumpb(dw_summary_to_json(s), JSON_COMPACT) gives, for plain
+ * summaries, full ones, negative and extreme numbers, and the cases that go
+ * through jansson (characters that need escaping, two cells of one name). */
+static void expect_same_line(const struct dw_summary *s)
+{
+	char *got = NULL;
+	size_t got_len = 0;
+	FILE *f = open_memstream(&got, &got_len);
+	assert_non_null(f);
+	assert_int_equal(dw_dump_summary(f, s), 0);
+	fclose(f);
+	json_t *j = dw_summary_to_json(s);
+	assert_non_null(j);
+	char *want = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(16));
+	json_decref(j);
+	assert_non_null(want);
+	assert_int_equal(got_len, strlen(want) + 1);
+	assert_memory_equal(got, want, strlen(want));
+	assert_int_equal(got[got_len - 1], '\n');
+	free(want);
+	free(got);
+}
+
+static void summary_line_matches_jansson(void **state)
+{
+	(void)state;
+	struct dw_summary s;
+	memset(&s, 0, sizeof s);
+	expect_same_line(&s); /* all empty */
+	s.window_start = 1772409600;
+	s.window_seconds = 300;
+	strcpy(s.imsi, "460010000001234");
+	strcpy(s.msisdn, "8613800001234");
+	s.n_imeis = DW_SUM_MAX_IMEIS;
+	s.imeis_seen = 255;
+	for (unsigned i = 0; i < DW_SUM_MAX_IMEIS; i++)
+		snprintf(s.imeis[i], sizeof s.imeis[i], "3512345600000%u", i);
+	s.n_cells = DW_SUM_MAX_CELLS;
+	for (unsigned i = 0; i < DW_SUM_MAX_CELLS; i++) {
+		snprintf(s.cells[i].cell, sizeof s.cells[i].cell, "460-01-%u-68719476735", 4660 + i);
+		s.cells[i].events = i == 0 ? UINT32_MAX : i * 7;
+	}
+	s.calls_out = UINT32_MAX;
+	s.calls_out_answered = 1;
+	s.calls_out_short = 10;
+	s.calls_out_failed = 99;
+	s.calls_out_seconds = 100;
+	s.calls_in = 12345;
+	s.sms_out = 4294967;
+	s.distinct_callees = 1000000000;
+	s.first_event_us = INT64_MAX;
+	s.last_event_us = -1;
+	s.n_sketch = DW_SUM_SKETCH_K;
+	for (unsigned i = 0; i < DW_SUM_SKETCH_K; i++)
+		s.contact_sketch[i] = i == 0 ? 0 : UINT64_MAX - i * 0x0123456789abcdefull;
+	expect_same_line(&s);
+	s.window_start = INT64_MIN;
+	s.first_event_us = -1772409600123456;
+	expect_same_line(&s);
+	/* needs escaping: jansson writes it */
+	strcpy(s.msisdn, "86\"13\\8/0");
+	expect_same_line(&s);
+	strcpy(s.msisdn, "8613800001234");
+	strcpy(s.cells[2].cell, "cell \x01 x");
+	expect_same_line(&s);
+	/* two cells of one name: jansson keeps one key */
+	strcpy(s.cells[2].cell, s.cells[4].cell);
+	expect_same_line(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(events_json),
 	    cmocka_unit_test(summaries_json),
+	    cmocka_unit_test(summary_line_matches_jansson),
 	    cmocka_unit_test(summary_round_trip_full),
 	    cmocka_unit_test(summary_from_json_rejects),
 	    cmocka_unit_test(sink_output),
