@@ -4,6 +4,7 @@
  * No copies, no fixed buffers filled without a bound, no recursion. */
 #include "sip_msg.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* ---- small text helpers over slices ---- */
@@ -42,6 +43,20 @@ static bool is_token(uint8_t c)
 	};
 	return (bits[c >> 5] >> (c & 31)) & 1u;
 }
+
+/* is_token as a byte table, for the header-name loop */
+#define T1(c) [c] = true
+static const bool token_char[256] = {
+	T1('!'), T1('%'), T1('\''), T1('*'), T1('+'), T1('-'), T1('.'), T1('_'), T1('`'), T1('~'),
+	T1('0'), T1('1'), T1('2'), T1('3'), T1('4'), T1('5'), T1('6'), T1('7'), T1('8'), T1('9'),
+	T1('A'), T1('B'), T1('C'), T1('D'), T1('E'), T1('F'), T1('G'), T1('H'), T1('I'), T1('J'),
+	T1('K'), T1('L'), T1('M'), T1('N'), T1('O'), T1('P'), T1('Q'), T1('R'), T1('S'), T1('T'),
+	T1('U'), T1('V'), T1('W'), T1('X'), T1('Y'), T1('Z'),
+	T1('a'), T1('b'), T1('c'), T1('d'), T1('e'), T1('f'), T1('g'), T1('h'), T1('i'), T1('j'),
+	T1('k'), T1('l'), T1('m'), T1('n'), T1('o'), T1('p'), T1('q'), T1('r'), T1('s'), T1('t'),
+	T1('u'), T1('v'), T1('w'), T1('x'), T1('y'), T1('z'),
+};
+#undef T1
 
 static inline struct slice trim(struct slice s)
 {
@@ -330,7 +345,10 @@ static bool finish_headers(struct sip_msg *m)
 
 enum sip_parse_status sip_msg_parse(struct sip_msg *m, const uint8_t *p, size_t len)
 {
-	memset(m, 0, sizeof *m);
+	/* everything but the header table, of which only the first nknown entries
+	 * are ever read (1.5 KB less to clear per message) */
+	memset(m, 0, offsetof(struct sip_msg, known));
+	m->present = 0;
 	struct cursor c;
 	cur_init(&c, p, len);
 	struct slice line;
@@ -368,7 +386,7 @@ enum sip_parse_status sip_msg_parse(struct sip_msg *m, const uint8_t *p, size_t 
 		if (name.len == 0)
 			return SIP_MALFORMED;
 		for (size_t i = 0; i < name.len; i++)
-			if (!is_token(name.p[i]))
+			if (!token_char[name.p[i]])
 				return SIP_MALFORMED;
 		have_last = true;
 		last = NULL;
