@@ -32,18 +32,16 @@ static const struct gtpv2_ie_def ie_defs[] = {
     {195, "SCEF PDN Connection", 0, true},
 };
 
-/* The table is sorted by type: binary search. */
+/* Type -> index + 1 in ie_defs (0: not listed); a test walks every type. */
+static const uint8_t by_type[256] = {
+	[1] = 1, [2] = 2, [3] = 3, [71] = 4, [72] = 5, [73] = 6, [75] = 7, [76] = 8, [77] = 9,
+	[79] = 10, [80] = 11, [82] = 12, [83] = 13, [86] = 14, [87] = 15, [93] = 16,
+	[94] = 17, [99] = 18, [109] = 19, [114] = 20, [127] = 21, [128] = 22, [180] = 23,
+	[181] = 24, [191] = 25, [195] = 26,
+};
+_Static_assert(sizeof ie_defs / sizeof ie_defs[0] < 255, "indexes fit a byte");
+
 const struct gtpv2_ie_def *gtpv2_ie_def(uint8_t type)
 {
-	size_t lo = 0, hi = sizeof ie_defs / sizeof ie_defs[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (ie_defs[mid].type == type)
-			return &ie_defs[mid];
-		if (ie_defs[mid].type < type)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return by_type[type] ? &ie_defs[by_type[type] - 1] : NULL;
 }

@@ -310,11 +310,15 @@ static void ie_table(void **state)
 	assert_int_equal(gtpv2_ie_def(GTPV2_IE_FTEID)->min_len, 5);
 	assert_string_equal(gtpv2_ie_def(GTPV2_IE_ULI)->name, "ULI");
 	assert_null(gtpv2_ie_def(250));
+	int listed = 0;
 	for (int t = 0; t < 256; t++) {
 		const struct gtpv2_ie_def *d = gtpv2_ie_def((uint8_t)t);
-		if (d)
+		if (d) {
 			assert_int_equal(d->type, t);
+			listed++;
+		}
 	}
+	assert_int_equal(listed, 26); /* every row of the table is found */
 }
 
 static void uli_forms(void **state)
