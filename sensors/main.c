@@ -430,6 +430,12 @@ int main(int argc, char **argv)
 		dw_log_set_level((enum dw_log_level)level);
 	install_signals();
 	if (a.dump) {
+		/* Reading files, lines go out in large writes (hundreds of thousands of
+		 * summary lines a second); a live capture keeps stdio's default so that
+		 * a reader of the pipe sees lines soon. */
+		static char outbuf[1 << 16];
+		if (!a.iface)
+			setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 		struct dw_pipeline_opts po = {
 			.output = strcmp(a.dump, "events") == 0 ? DW_OUT_EVENTS : DW_OUT_SUMMARIES,
 			.out = stdout,

@@ -440,11 +440,14 @@ static bool claims_sip(const uint8_t *p, size_t len)
 static enum dw_parse_result sip_parse(struct dw_pipeline *pl, const struct dw_packet *pkt,
 				      const uint8_t *p, size_t len)
 {
-	if (only_whitespace(p, len) || !claims_sip(p, len))
-		return DW_PARSE_UNSUPPORTED; /* keep-alive or not SIP */
 	struct sip_msg m;
-	if (sip_msg_parse(&m, p, len) != SIP_OK)
+	if (sip_msg_parse(&m, p, len) != SIP_OK) {
+		/* Parsed messages always claim to be SIP (their start line does), so
+		 * only a failure needs the closer look. */
+		if (only_whitespace(p, len) || !claims_sip(p, len))
+			return DW_PARSE_UNSUPPORTED; /* keep-alive or not SIP */
 		return DW_PARSE_MALFORMED;
+	}
 	struct sip_call_table *calls = calls_of(pl);
 	if (!calls)
 		return DW_PARSE_UNSUPPORTED; /* out of memory: counted, not fatal */
