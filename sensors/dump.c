@@ -120,7 +120,7 @@ struct line {
 	bool bad; /* needs jansson */
 };
 
-static void put_raw(struct line *l, const char *t, size_t n)
+static inline void put_raw(struct line *l, const char *t, size_t n)
 {
 	if (l->bad || (size_t)(l->end - l->p) < n) {
 		l->bad = true;
@@ -155,6 +155,11 @@ static void put_int(struct line *l, long long v)
 				    "75767778798081828384858687888990919293949596979899";
 	char b[24];
 	size_t i = sizeof b;
+	if (v >= 0 && v < 10) { /* most counters */
+		char c = (char)('0' + v);
+		put_raw(l, &c, 1);
+		return;
+	}
 	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
 	while (u >= 100) {
 		unsigned d = (unsigned)(u % 100) * 2;

@@ -46,10 +46,15 @@ void dw_digits_unpack(uint64_t v, char *out, size_t outlen)
 	if (n >= outlen)
 		n = 0;
 	out[n] = '\0';
-	for (size_t i = n; i > 0; i--) {
-		out[i - 1] = (char)('0' + x % 10);
-		x /= 10;
+	size_t i = n;
+	for (; i > 1; i -= 2) { /* two digits per division */
+		unsigned d = (unsigned)(x % 100);
+		x /= 100;
+		out[i - 1] = (char)('0' + d % 10);
+		out[i - 2] = (char)('0' + d / 10);
 	}
+	if (i == 1)
+		out[0] = (char)('0' + x % 10);
 }
 
 uint64_t dw_digits_sort_key(uint64_t v)

@@ -806,14 +806,34 @@ struct sort_item {
 	uint32_t i;
 };
 
-static int sort_cmp(const void *a, const void *b)
+static inline bool item_less(const struct sort_item *x, const struct sort_item *y)
 {
-	const struct sort_item *x = a, *y = b;
-	if (x->k1 != y->k1)
-		return x->k1 < y->k1 ? -1 : 1;
-	if (x->k2 != y->k2)
-		return x->k2 < y->k2 ? -1 : 1;
-	return 0;
+	return x->k1 != y->k1 ? x->k1 < y->k1 : x->k2 < y->k2;
+}
+
+/* Stable bottom-up merge sort of a[n] through tmp[n] (qsort's comparator calls
+ * were most of closing a generation); the result ends in a. */
+static void sort_items(struct sort_item *a, struct sort_item *tmp, uint32_t n)
+{
+	struct sort_item *src = a, *dst = tmp;
+	for (uint32_t width = 1; width < n; width *= 2) {
+		for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+			uint32_t mid = lo + width < n ? lo + width : n;
+			uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = item_less(&src[j], &src[i]) ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		struct sort_item *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, (size_t)n * sizeof *a);
 }
 
 /* Emits and frees every window of generation g, in (imsi, msisdn) order. */
@@ -822,7 +842,7 @@ static int close_gen(struct dw_windows *w, uint32_t g)
 	struct gen gen = w->gens[g];
 	memmove(&w->gens[g], &w->gens[g + 1], (w->n_gens - g - 1) * sizeof *w->gens);
 	w->n_gens--;
-	struct sort_item *items = malloc((gen.count ? gen.count : 1) * sizeof *items);
+	struct sort_item *items = malloc((size_t)(gen.count ? gen.count : 1) * 2 * sizeof *items);
 	if (!items)
 		return -1;
 	uint32_t n = 0;
@@ -832,7 +852,7 @@ static int close_gen(struct dw_windows *w, uint32_t g)
 		items[n].i = i;
 		n++;
 	}
-	qsort(items, n, sizeof *items, sort_cmp);
+	sort_items(items, items + (gen.count ? gen.count : 1), n);
 	int rv = 0;
 	struct dw_summary s;
 	for (uint32_t k = 0; k < n; k++) {
