@@ -20,7 +20,7 @@ ifeq ($(FUZZ),1)
 CFLAGS_BASE += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
-LIBS = -lpcap -lzmq -lsqlite3 -lprotobuf-c -linih -ljansson -lm -lpthread
+LIBS = -lpcap -lzmq -lsqlite3 -lprotobuf-c -linih -ljansson -lsodium -lm -lpthread
 
 PROTO := $(wildcard include/denwatch/*.proto)
 PROTO_C := $(patsubst include/denwatch/%.proto,$(BUILD)/gen/denwatch/%.pb-c.c,$(PROTO))

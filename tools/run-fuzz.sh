@@ -15,7 +15,7 @@ for src in "$@"; do
 	mkdir -p "$out/corpus"
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 		-Iinclude -I"$BUILD/gen" "$src" $LIBS \
-		-lpcap -lzmq -lsqlite3 -lprotobuf-c -linih -ljansson -lm -lpthread -o "$out/$name"
+		-lpcap -lzmq -lsqlite3 -lprotobuf-c -linih -ljansson -lsodium -lm -lpthread -o "$out/$name"
 	seeds="tests/fuzz/corpus/${name#fuzz_}"
 	dirs="$out/corpus"
 	[ -d "$seeds" ] && dirs="$dirs $seeds"

@@ -713,7 +713,8 @@ static void on_act(struct engine *e, struct ev *v)
 	struct sub *s = v->obj;
 	if (!sub_active(e, s, v->t))
 		return;
-	normal_act(e, s, v->t);
+	if (s->registered)
+		normal_act(e, s, v->t);
 	schedule(e, next_time(e, v->t, act_rate(e, s), true), EV_ACT, s, 0);
 }
 
@@ -781,18 +782,20 @@ static void on_move(struct engine *e, struct ev *v)
 	schedule(e, next, EV_MOVE, s, 0);
 }
 
-/* Phones were registered before the capture began: they are reachable at once,
- * and their re-registrations fall at random phases of the interval (a burst of
- * REGISTERs at the start would look like the lock-step power-on of a den). */
-static uint64_t first_refresh(struct engine *e, struct sub *s)
+/* A phone's first REGISTER falls at a random time in the first quarter hour and
+ * its activity starts after it, so every call and SMS of a subscriber comes after
+ * the registration that binds its IMSI to its MSISDN (sensors attribute IMS
+ * events to IMSIs through it). Spread over minutes, this is not the lock-step
+ * power-on of a den's ports, which register within seconds. */
+static uint64_t first_register(struct engine *e)
 {
-	s->registered = 1;
-	return e->start_us + (uint64_t)(rng_unit(&e->rng) * e->p->reg_interval_s * US);
+	double spread = e->p->reg_interval_s < 900 ? e->p->reg_interval_s : 900;
+	return e->start_us + (uint64_t)(rng_unit(&e->rng) * spread * US);
 }
 
 static void start_normal(struct engine *e, struct sub *s)
 {
-	uint64_t t = e->start_us + (uint64_t)(rng_unit(&e->rng) * 60 * US);
+	uint64_t t = first_register(e);
 	int h = local_hour(e->start_us);
 	if (s->work_cell != s->home_cell && h >= 9 && h < 17) {
 		s->cur_cell = s->work_cell;
@@ -805,8 +808,8 @@ static void start_normal(struct engine *e, struct sub *s)
 		schedule(e, t + (uint64_t)(rng_exp(&e->rng, 5 * 3600) * US), EV_MOVE, s,
 			 0);
 	}
-	schedule(e, first_refresh(e, s), EV_REG, s, 0);
-	schedule(e, next_time(e, t, act_rate(e, s), true), EV_ACT, s, 0);
+	schedule(e, t, EV_REG, s, 0);
+	schedule(e, next_time(e, t + US, act_rate(e, s), true), EV_ACT, s, 0);
 }
 
 /* Call-centre agents work 08:00-21:00: outbound calls to repeat customers (EV_ACT)
@@ -1005,9 +1008,8 @@ static void seed_jobs(struct engine *e)
 			start_normal(e, s);
 			break;
 		case ROLE_CALL_CENTRE: {
-			uint64_t t =
-			    e->start_us + (uint64_t)(rng_unit(&e->rng) * 300 * US);
-			schedule(e, first_refresh(e, s), EV_REG, s, 0);
+			uint64_t t = first_register(e);
+			schedule(e, t, EV_REG, s, 0);
 			schedule(e, t + ms(e, 60000, 600000), EV_ACT, s, 0);
 			schedule(e, t + ms(e, 60000, 900000), EV_CC_IN, s, 0);
 			break;
