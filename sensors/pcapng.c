@@ -137,7 +137,8 @@ int dw_pcapng_read(FILE *fp, uint64_t skip, dw_frame_fn fn, void *arg,
 		   volatile sig_atomic_t *stop, uint64_t *frame_no, struct dw_pcapng_result *res)
 {
 	struct reader *r = calloc(1, sizeof *r);
-	uint8_t *buf = malloc(MAX_BLOCK);
+	size_t cap = 65536;
+	uint8_t *buf = malloc(cap);
 	int rc = 0;
 	long long off = 0;
 	memset(res, 0, sizeof *res);
@@ -183,6 +184,15 @@ int dw_pcapng_read(FILE *fp, uint64_t skip, dw_frame_fn fn, void *arg,
 		if (len < 12 || len % 4 != 0 || len > MAX_BLOCK) {
 			snprintf(res->why, sizeof res->why, "bad block length %u", len);
 			goto bad;
+		}
+		if (len > cap) {
+			uint8_t *b = realloc(buf, len);
+			if (!b) {
+				snprintf(res->why, sizeof res->why, "out of memory for a %u-byte block", len);
+				goto bad;
+			}
+			buf = b;
+			cap = len;
 		}
 		memcpy(buf, head, 12);
 		if (fread(buf + 12, 1, len - 12, fp) != len - 12) {
