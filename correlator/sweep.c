@@ -120,6 +120,32 @@ static json_t *unknown_outcome_sites(sqlite3 *db)
 	return a;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median time from a den's start to its first flag, over the flagged dens of an
+ * evaluation; -1 when none is flagged. */
+static double median_ttf(json_t *e)
+{
+	json_t *rows = json_object_get(e, "den_results"), *r;
+	size_t i, n = 0;
+	double *v = calloc(json_array_size(rows) + 1, sizeof *v);
+	if (!v)
+		return -1;
+	json_array_foreach(rows, i, r) if (json_is_true(json_object_get(r, "flagged")))
+		v[n++] = (double)json_integer_value(json_object_get(r, "time_to_flag_s"));
+	double m = -1;
+	if (n) {
+		qsort(v, n, sizeof *v, cmp_double);
+		m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+	return m;
+}
+
 static void print_num(FILE *out, json_t *o, const char *k, bool have)
 {
 	if (have && o)
@@ -173,11 +199,12 @@ int dw_report_sweep(struct dw_store *st, struct dw_config *cfg, FILE *out,
 				unknown_truth = json_incref(json_object_get(e, "unknown_sites"));
 			json_object_set_new(
 				row, "truth",
-				json_pack("{s:O, s:O, s:O, s:O, s:O}", "precision",
+				json_pack("{s:O, s:O, s:O, s:O, s:O, s:f}", "precision",
 					  json_object_get(e, "precision"), "recall",
 					  json_object_get(e, "recall"), "f1", json_object_get(e, "f1"),
 					  "negatives_flagged", json_object_get(e, "negatives_flagged"),
-					  "true_positives", json_object_get(e, "true_positives")));
+					  "true_positives", json_object_get(e, "true_positives"),
+					  "median_time_to_flag_s", median_ttf(e)));
 			json_decref(e);
 		}
 		json_array_append_new(rows, row);
@@ -216,8 +243,8 @@ int dw_report_sweep(struct dw_store *st, struct dw_config *cfg, FILE *out,
 			conf + dis ? "" : " (none: the OUT columns are empty)");
 		if (truth)
 			fprintf(out, "truth: %s\n", truth_path);
-		fprintf(out, "%12s %7s %5s %5s %7s %7s %7s %7s %7s %5s\n", "VALUE", "FLAGGED", "NEW",
-			"LOST", "OUT_P", "OUT_R", "TRUTH_P", "TRUTH_R", "F1", "NEGS");
+		fprintf(out, "%12s %7s %5s %5s %7s %7s %7s %7s %7s %5s %7s\n", "VALUE", "FLAGGED", "NEW",
+			"LOST", "OUT_P", "OUT_R", "TRUTH_P", "TRUTH_R", "F1", "NEGS", "TTF_S");
 		json_t *r;
 		json_array_foreach(rows, i, r)
 		{
@@ -231,11 +258,16 @@ int dw_report_sweep(struct dw_store *st, struct dw_config *cfg, FILE *out,
 			print_num(out, tr, "precision", tr != NULL);
 			print_num(out, tr, "recall", tr != NULL);
 			print_num(out, tr, "f1", tr != NULL);
+			double ttf = tr ? json_number_value(json_object_get(tr, "median_time_to_flag_s")) : -1;
 			if (tr)
-				fprintf(out, " %5lld\n", (long long)json_integer_value(
-								 json_object_get(tr, "negatives_flagged")));
+				fprintf(out, " %5lld", (long long)json_integer_value(
+							       json_object_get(tr, "negatives_flagged")));
 			else
-				fprintf(out, " %5s\n", "-");
+				fprintf(out, " %5s", "-");
+			if (ttf >= 0)
+				fprintf(out, " %7.0f\n", ttf);
+			else
+				fprintf(out, " %7s\n", "-");
 		}
 		json_array_foreach(unknown_truth, i, v)
 			fprintf(out, "unknown site in truth file: %s\n", json_string_value(v));
