@@ -957,7 +957,13 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 				against_outcomes(dw_store_db(st), &live), "outcomes_tuned",
 				against_outcomes(dw_store_db(st), &tuned));
 	if (truth) {
-		json_object_set_new(res, "truth_live", evaluate(dw_store_db(st), &live, truth));
+		json_t *tl = evaluate(dw_store_db(st), &live, truth);
+		size_t i;
+		json_t *u;
+		json_array_foreach(json_object_get(tl, "unknown_sites"), i, u)
+			dw_error("tune: %s names site %s, unknown to the store", truth_path,
+				 json_string_value(u));
+		json_object_set_new(res, "truth_live", tl);
 		json_object_set_new(res, "truth_tuned", evaluate(dw_store_db(copy), &tuned, truth));
 	}
 	if (json) {
@@ -989,6 +995,9 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 				json_number_value(json_object_get(tt, "precision")),
 				json_number_value(json_object_get(tl, "recall")),
 				json_number_value(json_object_get(tt, "recall")));
+			json_t *u;
+			json_array_foreach(json_object_get(tl, "unknown_sites"), i, u)
+				fprintf(out, "unknown site in truth file: %s\n", json_string_value(u));
 		}
 	}
 	json_decref(res);

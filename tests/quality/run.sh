@@ -68,7 +68,7 @@ for p in denwatch-sim denwatch-sensor denwatch-correlator; do
 done
 command -v jq >/dev/null || { echo "run.sh: jq is needed" >&2; exit 2; }
 [ -r "$CONF" ] || { echo "run.sh: $CONF: cannot read" >&2; exit 2; }
-WINDOW_S=$("$BUILD/denwatch-correlator" --help >/dev/null 2>&1; awk -F' *= *' \
+WINDOW_S=$(awk -F' *= *' \
 	'/^\[/{sec=$0} sec=="[window]" && $1=="seconds"{print $2}' "$ROOT/config/denwatch.conf")
 WINDOW_S=${WINDOW_S:-300}
 

@@ -63,3 +63,6 @@ sqlite3 "$TMP/d.db" "INSERT INTO verification (site_id, outcome, note, who, at_w
 "$CORRELATOR" tune --sweep scoring.flag_threshold=5:5:1 --json "${S[@]}" >"$TMP/o.json" 2>"$TMP/o.err"
 check "an outcome naming an unknown site is reported" grep -q 'outcome names site S7777' "$TMP/o.err"
 check_eq "and listed in the JSON" '["S7777"]' "$(jq -c '.unknown_outcome_sites' "$TMP/o.json")"
+"$CORRELATOR" tune --set scoring.flag_threshold=6 --truth "$TMP/bad-truth.json" "${S[@]}" >"$TMP/t.txt" 2>"$TMP/t.err"
+check "tune --set reports the unknown truth site on stderr" grep -q 'S9999, unknown to the store' "$TMP/t.err"
+check "and in its output" grep -q 'unknown site in truth file: S9999' "$TMP/t.txt"

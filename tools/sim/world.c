@@ -221,17 +221,6 @@ static uint32_t free_neighbour(struct world *w, uint32_t site, const uint8_t *ta
 	return pick_site_excluding(w, taken);
 }
 
-static uint64_t den_tac(const struct sim_params *p, uint32_t n);
-
-/* Agent i's IMEI when the call centre's SIMs sit in a GSM gateway
- * (sim.cc_gateway): the first den TAC, consecutive serials. */
-static uint64_t cc_gateway_imei(struct world *w, uint32_t i)
-{
-	static uint64_t serial;
-	if (i == 0)
-		serial = 500000 + rng_below(&w->rng, 400000);
-	return den_tac(w->p, 0) * 1000000ULL + serial + i;
-}
 
 /* A festival crowd (sim.festival): passers-by (ROLE_HUB, owner 1) who arrive at
  * one site within half an hour and stay there for festival_hours. */
@@ -349,10 +338,15 @@ int world_build(struct world *w, const struct sim_params *p)
 		taken[w->cc_site] = 1;
 		w->cc_first = w->nsubs;
 		w->cc_n = p->cc_agents;
+		/* sim.cc_gateway: the agents' SIMs sit in a GSM gateway (the first den
+		 * TAC, consecutive serials) instead of in phones. */
+		uint64_t gw_imei0 = p->cc_gateway ? den_tac(p, 0) * 1000000ULL + 500000 +
+							rng_below(&w->rng, 400000)
+						  : 0;
 		for (uint32_t i = 0; i < p->cc_agents; i++) {
 			uint32_t s = world_new_sim(
 			    w, ROLE_CALL_CENTRE,
-			    p->cc_gateway ? cc_gateway_imei(w, i) : phone_imei(w), w->cc_site);
+			    p->cc_gateway ? gw_imei0 + i : phone_imei(w), w->cc_site);
 			w->subs[s].cur_cell = w->subs[s].home_cell =
 			    w->subs[s].work_cell =
 				w->cc_site * 3 + (uint32_t)rng_below(&w->rng, 3);
