@@ -951,7 +951,14 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 	}
 	strmap_free(&tuned);
 	flagset_load(dw_store_db(copy), &tuned);
-	json_t *res = json_pack("{s:o, s:o, s:i, s:i, s:o, s:o}", "newly_flagged", diff(&tuned, &live),
+	json_t *unknown_out = dw_report_unknown_outcome_sites(dw_store_db(st));
+	size_t ui;
+	json_t *uv;
+	json_array_foreach(unknown_out, ui, uv)
+		dw_error("tune: a recorded verify outcome names site %s, unknown to the store",
+			 json_string_value(uv));
+	json_t *res = json_pack("{s:o, s:o, s:o, s:i, s:i, s:o, s:o}", "unknown_outcome_sites", unknown_out,
+				"newly_flagged", diff(&tuned, &live),
 				"no_longer_flagged", diff(&live, &tuned), "flagged_live", (int)live.n,
 				"flagged_tuned", (int)tuned.n, "outcomes_live",
 				against_outcomes(dw_store_db(st), &live), "outcomes_tuned",

@@ -104,7 +104,7 @@ static int count_missing(const struct strmap *a, const struct strmap *b)
 
 /* Sites of the recorded verify outcomes unknown to the store (e.g. the cell
  * table changed since): reported, never silently dropped. */
-static json_t *unknown_outcome_sites(sqlite3 *db)
+json_t *dw_report_unknown_outcome_sites(sqlite3 *db)
 {
 	json_t *a = json_array();
 	sqlite3_stmt *q;
@@ -173,7 +173,7 @@ int dw_report_sweep(struct dw_store *st, struct dw_config *cfg, FILE *out,
 	sqlite3 *db = dw_store_db(st);
 	struct strmap live;
 	dw_report_flags_load(db, &live);
-	json_t *unknown_out = unknown_outcome_sites(db);
+	json_t *unknown_out = dw_report_unknown_outcome_sites(db);
 	json_t *rows = json_array();
 	json_t *unknown_truth = NULL;
 	int rc = DW_EXIT_OK;

@@ -39,5 +39,7 @@ json_t *dw_report_truth_load(const char *path);
 json_t *dw_report_evaluate(sqlite3 *db, const struct strmap *flags, json_t *truth);
 json_t *dw_report_against_outcomes(sqlite3 *db, const struct strmap *flags);
 bool dw_report_known_site(sqlite3 *db, const char *site);
+/* Sites of the recorded verify outcomes that the store does not know. */
+json_t *dw_report_unknown_outcome_sites(sqlite3 *db);
 
 #endif

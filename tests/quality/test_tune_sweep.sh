@@ -66,3 +66,6 @@ check_eq "and listed in the JSON" '["S7777"]' "$(jq -c '.unknown_outcome_sites' 
 "$CORRELATOR" tune --set scoring.flag_threshold=6 --truth "$TMP/bad-truth.json" "${S[@]}" >"$TMP/t.txt" 2>"$TMP/t.err"
 check "tune --set reports the unknown truth site on stderr" grep -q 'S9999, unknown to the store' "$TMP/t.err"
 check "and in its output" grep -q 'unknown site in truth file: S9999' "$TMP/t.txt"
+"$CORRELATOR" tune --set scoring.flag_threshold=6 --json "${S[@]}" >"$TMP/t2.json" 2>"$TMP/t2.err"
+check "tune --set reports the unknown outcome site on stderr" grep -q 'outcome names site S7777' "$TMP/t2.err"
+check_eq "and in its JSON" '["S7777"]' "$(jq -c '.unknown_outcome_sites' "$TMP/t2.json")"
