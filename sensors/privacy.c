@@ -188,12 +188,13 @@ static bool digits_only(const char *s, size_t n)
 
 /* Digits from a keyed hash, for what the permutation cannot take (more than
  * FPE_MAX_DIGITS digits, or non-digits): collisions need 10^19 tries. */
-static void hash_digits(const uint8_t key[SK], const char *in, size_t n, char *out)
+static void hash_digits(const uint8_t key[SK], const char *in, size_t n, char *out,
+			size_t nout)
 {
 	uint8_t blk[crypto_generichash_BYTES_MAX];
 	size_t used = sizeof blk;
 	uint32_t ctr = 0;
-	for (size_t i = 0; i < n;) {
+	for (size_t i = 0; i < nout;) {
 		if (used == sizeof blk) {
 			crypto_generichash_state st;
 			crypto_generichash_init(&st, key, SK, sizeof blk);
@@ -224,7 +225,7 @@ static void pseudonym(const struct dw_privacy *p, int kind, size_t keep, const c
 		return;
 	size_t d = n - keep;
 	if (d > FPE_MAX_DIGITS || !digits_only(in, n)) {
-		hash_digits(p->k[K_LONG], in, n, out + keep);
+		hash_digits(p->k[K_LONG], in, n, out + keep, d);
 		return;
 	}
 	uint64_t x = 0;
