@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "denwatch/ident.h"
 #include "denwatch/log.h"
 #include "window.h"
 
@@ -22,16 +23,18 @@
 #define FPE_MAX_DIGITS 18 /* 10^18 < 2^63: one uint64 */
 #define SK crypto_shorthash_siphash24_KEYBYTES
 
-enum { K_IMSI, K_MSISDN, K_IMEI, K_CONTACT, K_LONG, K_CALL_ID, K_COUNT };
+enum { K_IMSI, K_MSISDN, K_IMEI, K_CONTACT, K_LONG, K_CALL_ID, K_IMEI_BLOCK, K_COUNT };
 
 static const char *const labels[K_COUNT] = {
 	"denwatch/privacy/v1/imsi",    "denwatch/privacy/v1/msisdn",
 	"denwatch/privacy/v1/imei",    "denwatch/privacy/v1/contact",
 	"denwatch/privacy/v1/long",    "denwatch/privacy/v1/call_id",
+	"denwatch/privacy/v1/imei_block",
 };
 
 struct dw_privacy {
 	uint8_t k[K_COUNT][SK];
+	bool imei_blocks; /* privacy.imei_serial = blocks */
 };
 
 struct dw_privacy *dw_privacy_from_key(const uint8_t *key, size_t len)
@@ -52,6 +55,11 @@ struct dw_privacy *dw_privacy_from_key(const uint8_t *key, size_t len)
 		sodium_memzero(&st, sizeof st);
 	}
 	return p;
+}
+
+void dw_privacy_set_imei_blocks(struct dw_privacy *p, bool on)
+{
+	p->imei_blocks = on;
 }
 
 void dw_privacy_free(struct dw_privacy *p)
@@ -117,6 +125,9 @@ static int load(const struct dw_config *cfg, struct dw_privacy **out)
 	long n = read_key_file(path, buf, sizeof buf, err, sizeof err);
 	if (n >= 0 && !(*out = dw_privacy_from_key(buf, (size_t)n)))
 		snprintf(err, sizeof err, "cannot set up the key (out of memory)");
+	if (*out)
+		dw_privacy_set_imei_blocks(*out,
+					   strcmp(dw_config_str(cfg, "privacy.imei_serial"), "blocks") == 0);
 	sodium_memzero(buf, sizeof buf);
 	if (*out)
 		return 0;
@@ -246,9 +257,32 @@ void dw_privacy_msisdn(const struct dw_privacy *p, const char *in, char *out, si
 	pseudonym(p, K_MSISDN, DW_PRIVACY_MSISDN_KEEP, in, out, outlen);
 }
 
+/* privacy.imei_serial = blocks: the serial's high digits (its block of
+ * DW_PRIVACY_IMEI_BLOCK serials) are permuted per TAC, and the low digits are
+ * rotated by a keyed offset of the block, so serials of one block keep their
+ * distances (modulo the block) and serial_cluster still sees a gateway's ports. */
+static void imei_blocks(const struct dw_privacy *p, const char *in, char *out)
+{
+	char hi[DW_IMEI_LEN + 1];
+	memcpy(hi, in, DW_TAC_LEN + 3);
+	hi[DW_TAC_LEN + 3] = '\0';
+	pseudonym(p, K_IMEI, DW_PRIVACY_IMEI_KEEP, hi, out, DW_TAC_LEN + 4);
+	uint8_t h[8];
+	crypto_shorthash_siphash24(h, (const uint8_t *)hi, DW_TAC_LEN + 3, p->k[K_IMEI_BLOCK]);
+	uint64_t off = 0;
+	for (int i = 0; i < 8; i++)
+		off |= (uint64_t)h[i] << (8 * i);
+	unsigned lo = (unsigned)atoi(in + DW_TAC_LEN + 3);
+	lo = (unsigned)((lo + off % DW_PRIVACY_IMEI_BLOCK) % DW_PRIVACY_IMEI_BLOCK);
+	snprintf(out + DW_TAC_LEN + 3, 4, "%03u", lo);
+}
+
 void dw_privacy_imei(const struct dw_privacy *p, const char *in, char *out, size_t outlen)
 {
-	pseudonym(p, K_IMEI, DW_PRIVACY_IMEI_KEEP, in, out, outlen);
+	if (p && p->imei_blocks && outlen > DW_IMEI_LEN && dw_all_digits(in, DW_IMEI_LEN, DW_IMEI_LEN))
+		imei_blocks(p, in, out);
+	else
+		pseudonym(p, K_IMEI, DW_PRIVACY_IMEI_KEEP, in, out, outlen);
 }
 
 /* ---- the output boundary ---- */

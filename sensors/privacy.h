@@ -9,6 +9,7 @@
 #ifndef DENWATCH_SENSOR_PRIVACY_H
 #define DENWATCH_SENSOR_PRIVACY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@
 #define DW_PRIVACY_IMSI_KEEP 5   /* MCC + MNC (2-digit MNC) */
 #define DW_PRIVACY_MSISDN_KEEP 2 /* country-code prefix kept in MSISDNs and peers */
 #define DW_PRIVACY_IMEI_KEEP DW_TAC_LEN
+#define DW_PRIVACY_IMEI_BLOCK 1000 /* privacy.imei_serial = blocks: serials per block */
 
 struct dw_privacy;
 
@@ -34,6 +36,8 @@ int dw_privacy_check(const struct dw_config *cfg);
 /* From key bytes (the file's whole content); NULL if len is out of range. */
 struct dw_privacy *dw_privacy_from_key(const uint8_t *key, size_t len);
 void dw_privacy_free(struct dw_privacy *p);
+/* privacy.imei_serial = blocks (off by default): see docs/PRIVACY.md. */
+void dw_privacy_set_imei_blocks(struct dw_privacy *p, bool on);
 
 /* Pseudonyms of one identifier into out (outlen >= strlen(in) + 1). With p NULL
  * the input is copied. Digits stay digits, the length stays the same. */

@@ -13,7 +13,10 @@ check_eq "the key file is 32 bytes, mode 600" "32 600" "$(stat -c '%s %a' "$TMP/
 check_exit "privacy-keygen does not overwrite a key" 1 "$SENSOR" privacy-keygen --out "$TMP/k"
 check_exit "privacy-keygen without --out is a usage error" 2 "$SENSOR" privacy-keygen
 
-H=(--set privacy.subscriber_ids=hmac --set "privacy.hmac_key_file=$TMP/k")
+# a fixed key, so that the run is deterministic (a random one could, rarely, map a
+# 6-digit serial onto another IMEI's serial by chance)
+printf 'denwatch-test-key-0123456789abcdef' >"$TMP/fixed.key" && chmod 600 "$TMP/fixed.key"
+H=(--set privacy.subscriber_ids=hmac --set "privacy.hmac_key_file=$TMP/fixed.key")
 for p in ims s11; do
 	"$SENSOR" -r "$OUT/$p.pcap" --dump summaries >"$TMP/$p.clear"
 	"$SENSOR" -r "$OUT/$p.pcap" --dump summaries "${H[@]}" >"$TMP/$p.hmac"
@@ -48,6 +51,14 @@ jq -r '(.imeis // [.imei])[]' "$TMP"/*.clear "$TMP"/*.ev.clear | grep -E '^[0-9]
 check "the clear run has identifiers" test "$(wc -l <"$TMP/clear_ids")" -gt 100
 check_eq "no clear IMSI, MSISDN, peer or IMEI appears in the hmac output" "0" \
 	"$(cat "$TMP"/*.hmac "$TMP"/*.ev.hmac | grep -o -E '[0-9]{6,}' | sort -u | comm -12 - "$TMP/clear_ids" | wc -l)"
+kept_serials() { # clear hmac: IMEIs whose pseudonym kept their serial, line by line
+	paste -d '\n' "$1" "$2" | jq -s '[range(0; length; 2) as $i |
+		[(.[$i].imeis // [.[$i].imei]), (.[$i+1].imeis // [.[$i+1].imei])] | transpose[] |
+		select(.[0] != "" and .[0][8:] == .[1][8:])] | length'
+}
+for f in ims s11 ims.ev s11.ev; do
+	check_eq "$f: no IMEI keeps its serial" "0" "$(kept_serials "$TMP/$f.clear" "$TMP/$f.hmac")"
+done
 check_eq "no clear IMEI serial appears in any hmac IMEI" "0" \
 	"$(jq -r '(.imeis // [.imei])[]' "$TMP"/*.hmac "$TMP"/*.ev.hmac | grep -E '^[0-9]{14}$' | cut -c9- |
 		sort -u | comm -12 - "$TMP/serials" | wc -l)"
@@ -70,6 +81,21 @@ check "score" "$CORRELATOR" score "${S[@]}"
 "$CORRELATOR" eval --json --truth "$OUT/truth.json" "${S[@]}" >"$TMP/eval.json"
 check_eq "hmac: every den flagged" "1" "$(jq '.recall' "$TMP/eval.json")"
 check_eq "hmac: no negative flagged" "0" "$(jq '.negatives_flagged' "$TMP/eval.json")"
+
+rules() { "$CORRELATOR" sites --json "$@" | jq -c '[.[] | [.evidence[].rule] | index("serial_cluster") != null]'; }
+check_eq "hmac, imei_serial = permute: serial_cluster cannot fire" "[false,false]" "$(rules "${S[@]}")"
+
+# privacy.imei_serial = blocks: the IMEI serial-cluster rule works again
+S=(--set "store.db=$TMP/b.db" --set "sites.cells=$OUT/cells.csv")
+for p in ims s11; do
+	"$SENSOR" -r "$OUT/$p.pcap" --dump summaries "${H[@]}" --set privacy.imei_serial=blocks >"$TMP/$p.blocks"
+	"$CORRELATOR" import --sensor-id "$p" "$TMP/$p.blocks" "${S[@]}" >/dev/null
+done
+check "score (imei_serial = blocks)" "$CORRELATOR" score "${S[@]}"
+check_eq "hmac, imei_serial = blocks: serial_cluster fires at both dens" "[true,true]" "$(rules "${S[@]}")"
+for p in ims s11; do
+	check_eq "blocks, $p: no IMEI keeps its serial" "0" "$(kept_serials "$TMP/$p.clear" "$TMP/$p.blocks")"
+done
 
 # bad key files: refused at start, exit 1, one line naming the file and the key
 bad_key() { # description file

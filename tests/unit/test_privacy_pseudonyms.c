@@ -177,6 +177,30 @@ static void summary_keeps_counters_and_tac(void **state)
 	dw_privacy_free(q);
 }
 
+/* privacy.imei_serial = blocks: TAC kept, distances inside a block of 1000
+ * serials kept (modulo the block), the block itself moved. */
+static void imei_blocks_keep_distances(void **state)
+{
+	(void)state;
+	struct dw_privacy *p = dw_privacy_from_key(key_a, sizeof key_a);
+	dw_privacy_set_imei_blocks(p, true);
+	char a[16], b[16], c[16];
+	dw_privacy_imei(p, "86123400477526", a, sizeof a);
+	dw_privacy_imei(p, "86123400477529", b, sizeof b);
+	dw_privacy_imei(p, "86123400478526", c, sizeof c);
+	same_format("86123400477526", a, DW_TAC_LEN);
+	same_format("86123400477529", b, DW_TAC_LEN);
+	assert_string_not_equal(a, "86123400477526");
+	assert_memory_equal(a, b, DW_TAC_LEN + 3); /* same block */
+	assert_int_equal((atoi(b + DW_TAC_LEN + 3) - atoi(a + DW_TAC_LEN + 3) + 1000) % 1000, 3);
+	assert_memory_not_equal(a, c, DW_TAC_LEN + 3); /* the next block moved */
+	/* off by default, and permute differs from blocks */
+	dw_privacy_set_imei_blocks(p, false);
+	dw_privacy_imei(p, "86123400477526", c, sizeof c);
+	assert_string_not_equal(a, c);
+	dw_privacy_free(p);
+}
+
 /* ---- key files ---- */
 
 static char keypath[64];
@@ -243,6 +267,7 @@ int main(void)
 		cmocka_unit_test(no_two_identifiers_share_a_pseudonym),
 		cmocka_unit_test(clear_mode_changes_nothing),
 		cmocka_unit_test(summary_keeps_counters_and_tac),
+		cmocka_unit_test(imei_blocks_keep_distances),
 		cmocka_unit_test(key_file_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
