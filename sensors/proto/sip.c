@@ -90,11 +90,12 @@ struct who {
 	char call_id[DW_CALL_ID_MAX];
 };
 
+/* A number in a URI, but never the IMSI of a contact address (sip:<IMSI>@ue-ip). */
 static bool uri_number(struct slice uri, bool strict, char out[DW_NUMBER_MAX + 1])
 {
 	struct sip_uri u;
 	char imsi[DW_IMSI_MAX + 1];
-	return sip_uri_parse(uri, &u) && !sip_uri_imsi(&u, false, imsi) &&
+	return sip_uri_parse(uri, &u) && !sip_uri_imsi(&u, true, imsi) &&
 	       sip_uri_number(&u, strict, out);
 }
 

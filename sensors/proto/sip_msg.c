@@ -773,6 +773,7 @@ long sip_msg_frame(const uint8_t *p, size_t len)
 	if (!start_line_ok(line))
 		return -1;
 	int64_t cl = 0;
+	bool have_cl = false;
 	for (;;) {
 		if (!cur_line(&c, &line))
 			return len >= SIP_MAX_HEAD ? -1 : 0;
@@ -782,8 +783,9 @@ long sip_msg_frame(const uint8_t *p, size_t len)
 		if (colon >= line.len || line.p[0] == ' ' || line.p[0] == '\t')
 			continue;
 		struct slice name = trim(sub(line, 0, colon));
-		if (sip_hdr_lookup(name.p, name.len) != SIP_H_CONTENT_LENGTH)
-			continue;
+		if (have_cl || sip_hdr_lookup(name.p, name.len) != SIP_H_CONTENT_LENGTH)
+			continue; /* the first one counts, as in sip_msg_parse */
+		have_cl = true;
 		uint64_t v;
 		if (!parse_uint(trim(sub(line, colon + 1, line.len)), 16u << 20, &v))
 			return -1;

@@ -332,6 +332,17 @@ static void sms_over_ip(void **state)
 	assert_string_equal(s->ev[0].msisdn, "8613800000002");
 	assert_string_equal(s->ev[0].imsi, "460010000000002");
 	assert_string_equal(s->ev[0].peer, "8613851872468");
+	/* without P-Called-Party-ID and To, the contact's IMSI is no number */
+	n = snprintf(msg, sizeof msg,
+		     "MESSAGE sip:460010000000002@[2001:db8::9]:5060 SIP/2.0\r\n"
+		     "Call-ID: mt-3\r\nCSeq: 1 MESSAGE\r\n"
+		     "Content-Type: application/vnd.3gpp.sms\r\nContent-Length: %zu\r\n\r\n",
+		     sizeof rp);
+	memcpy(msg + n, rp, sizeof rp);
+	assert_int_equal(feed(msg, (size_t)n + sizeof rp, 1.7), DW_PARSE_OK);
+	assert_int_equal(s->n, 2);
+	assert_string_equal(s->ev[1].msisdn, "");
+	assert_string_equal(s->ev[1].imsi, "460010000000002");
 	/* the same with the RP body cut short: malformed */
 	snprintf(msg, sizeof msg,
 		 "MESSAGE tel:+7 SIP/2.0\r\nCall-ID: mt-2\r\nCSeq: 1 MESSAGE\r\n"
@@ -346,7 +357,7 @@ static void sms_over_ip(void **state)
 	const char ack[] = "MESSAGE tel:+7 SIP/2.0\r\nCall-ID: ack\r\nCSeq: 1 MESSAGE\r\n"
 			   "Content-Type: application/vnd.3gpp.sms\r\nContent-Length: 2\r\n\r\n\x02\x05";
 	assert_int_equal(feed(ack, sizeof ack - 1, 4), DW_PARSE_OK);
-	assert_int_equal(s->n, 1);
+	assert_int_equal(s->n, 2);
 	teardown_sink();
 }
 

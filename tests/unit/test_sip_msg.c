@@ -328,6 +328,13 @@ static void framing(void **state)
 	assert_int_equal(sip_msg_frame((const uint8_t *)"HTTP/1.1 200 OK\r\n", 17), -1);
 	const char *huge = "INVITE sip:a@b SIP/2.0\r\nl: 99999999999\r\n\r\n";
 	assert_int_equal(sip_msg_frame((const uint8_t *)huge, strlen(huge)), -1);
+	/* two Content-Length headers: framer and parser both take the first */
+	const char *dup = "MESSAGE tel:+7 SIP/2.0\r\nCall-ID: x\r\nCSeq: 1 MESSAGE\r\nl: 2\r\n"
+			  "Content-Length: 5\r\n\r\nabcde";
+	assert_int_equal(sip_msg_frame((const uint8_t *)dup, strlen(dup)), (long)strlen(dup) - 3);
+	struct sip_msg m;
+	assert_int_equal(sip_msg_parse(&m, (const uint8_t *)dup, strlen(dup) - 3), SIP_OK);
+	assert_int_equal(m.body.len, 2);
 	const char *neg = "INVITE sip:a@b SIP/2.0\r\nContent-Length: -5\r\n\r\n";
 	assert_int_equal(sip_msg_frame((const uint8_t *)neg, strlen(neg)), -1);
 	/* a header block that never ends: more bytes wanted, then given up */
