@@ -270,7 +270,8 @@ static int load_allow_list(struct dw_zap *z, const char *path)
 		}
 		struct allowed *a = &z->allow[z->n_allow++];
 		zmq_z85_decode(a->key, k);
-		snprintf(a->name, sizeof a->name, "%s", *name ? name : "sensor");
+		name[strcspn(name, " \t")] = 0;
+		snprintf(a->name, sizeof a->name, "%s", name); /* "" when not named */
 	}
 	fclose(f);
 	if (rc == 0 && z->n_allow == 0)

@@ -23,7 +23,8 @@ const struct dw_key_def dw_keys_transport[] = {
 	    "from it. Written by `denwatch-sensor keygen --out DIR`."),
 	STR("transport", "allow_list", "config/keys/allowed_sensors",
 	    "CURVE: the sensor public keys the correlator accepts, one Z85 key per line, "
-	    "optionally followed by a name; lines starting with '#' are comments."),
+	    "optionally followed by the sensor id that key may send as; lines starting "
+	    "with '#' are comments."),
 	STR("transport", "outbox_dir", "outbox",
 	    "Directory of the sensors' durable outboxes: one SQLite file <sensor id>.db "
 	    "holding every summary not yet acknowledged by the correlator."),

@@ -30,6 +30,7 @@ int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final);
 #define MAX_PEERS 4096
 #define RID_MAX 256
 #define LINGER_MS 500
+#define SCORING_EVERY_MS 1000
 
 struct sensor {
 	char id[DW_SENSOR_ID_MAX + 1];
@@ -124,6 +125,20 @@ static struct sensor *sensor_get(struct ingest *in, const char *id)
 	s->high = s->pending = dw_store_max_seq(in->st, id);
 	LOG_INFO("ingest", "sensor %s: %llu summaries stored before", id, (unsigned long long)s->high);
 	return s;
+}
+
+/* A sensor that finished before this correlator started (a restart after kill -9
+ * in batch mode) has already sent its end-of-stream: count it as finished until it
+ * sends more. */
+static void preload_finished(void *arg, const char *sensor_id, uint64_t last_seq)
+{
+	struct sensor *s = sensor_get(arg, sensor_id);
+	if (!s)
+		return;
+	s->eos_done = true;
+	s->eos_seq = last_seq;
+	LOG_INFO("ingest", "sensor %s finished before this start, at %llu", sensor_id,
+		 (unsigned long long)last_seq);
 }
 
 static void set_route(struct sensor *s, const uint8_t *rid, size_t rid_len)
@@ -298,6 +313,13 @@ static int handle_one(struct ingest *in)
 		drop(in, r, rlen, &msg, e);
 		goto out;
 	}
+	/* With CURVE, an allow-list entry that names its sensor binds the key to
+	 * that sensor id: one sensor cannot write into another's sequence. */
+	const char *user = in->zap ? zmq_msg_gets(&msg, "User-Id") : NULL;
+	if (user && *user && strcmp(user, m.sensor_id) != 0) {
+		drop(in, r, rlen, &msg, DW_WIRE_BAD_SENSOR_ID);
+		goto out;
+	}
 	struct sensor *s = sensor_get(in, m.sensor_id);
 	if (!s) {
 		drop(in, r, rlen, &msg, DW_WIRE_BAD_SENSOR_ID);
@@ -325,8 +347,9 @@ out:
 
 /* ---- configuration reload (SIGHUP) ---- */
 
-/* Re-reads the config file and takes its scoring.* and sites.* values; the rest
- * (endpoint, store) needs a restart. A bad file is reported and ignored. */
+/* Re-reads the config file and takes its scoring.* and sites.* values, except
+ * those set with --set; the rest (endpoint, store) needs a restart. A bad file
+ * is reported and ignored. */
 static void reload(struct ingest *in)
 {
 	struct dw_config *cfg = in->cfg, fresh;
@@ -346,6 +369,8 @@ static void reload(struct ingest *in)
 		const char *sec = cfg->defs[i]->section;
 		if (strcmp(sec, "scoring") != 0 && strcmp(sec, "sites") != 0)
 			continue;
+		if (cfg->v[i].origin && strcmp(cfg->v[i].origin, "--set") == 0)
+			continue; /* the command line still wins */
 		if (strcmp(cfg->v[i].text, fresh.v[i].text) != 0)
 			changed++;
 		struct dw_config_value t = cfg->v[i];
@@ -379,6 +404,7 @@ static int setup(struct ingest *in, const struct dw_ingest_opts *opts)
 		dw_error("run: out of memory");
 		return -1;
 	}
+	dw_store_each_finished_sensor(in->st, preload_finished, in);
 	bool curve = dw_config_bool(cfg, "transport.curve");
 	in->sock = zmq_socket(in->ctx, ZMQ_ROUTER);
 	if (!in->sock) {
@@ -450,7 +476,8 @@ int dw_ingest_run(struct dw_config *cfg, struct dw_store *st, const struct dw_in
 	int expect = opts ? opts->expect_sensors : 0;
 	int rc = DW_EXIT_FAIL;
 	bool final_done = false;
-	int64_t linger_until = 0;
+	int64_t linger_until = 0, last_scoring_ms = 0;
+	uint64_t scored_commits = 0;
 	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, &old_int);
@@ -501,8 +528,16 @@ int dw_ingest_run(struct dw_config *cfg, struct dw_store *st, const struct dw_in
 		    (!in.in_tx && acks_due)) {
 			if (commit(&in))
 				break;
+		}
+		/* Live mode scores closed windows as event time advances, at most once
+		 * a second so that scoring never holds up ingest; batch mode scores
+		 * every window once, at the end (the same windows, the same flags). */
+		if (expect == 0 && !in.in_tx && in.stats.commits != scored_commits &&
+		    now_ms() - last_scoring_ms >= SCORING_EVERY_MS) {
 			if (dw_scoring_run(st, cfg, 0) < 0)
 				break;
+			scored_commits = in.stats.commits;
+			last_scoring_ms = now_ms();
 		}
 		if (expect > 0 && !final_done && done_count(&in) >= (size_t)expect && !in.in_tx) {
 			LOG_INFO("ingest", "%d sensors finished: final scoring", expect);

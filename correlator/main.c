@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "denwatch/config.h"
+#include "denwatch/curve.h"
 #include "denwatch/log.h"
 #include "ingest.h"
 #include "report.h"
@@ -319,17 +320,9 @@ static int cmd_tune(struct opts *o, struct dw_config *cfg)
 	return with_store(o, cfg, do_tune);
 }
 
-/* The CurveZMQ key helper belongs to the transport (include/denwatch/curve.h).
- * Declared weak so that this file links before the transport is merged; once it
- * is, the coordinator may include denwatch/curve.h and drop the attribute. */
-int dw_keygen_main(const char *role, int argc, char **argv) __attribute__((weak));
-
+/* The CurveZMQ key pair tool is the transport's (denwatch/curve.h). */
 static int keygen(int argc, char **argv)
 {
-	if (!dw_keygen_main) {
-		dw_error("keygen: not available in this build (the transport is not merged yet)");
-		return DW_EXIT_FAIL;
-	}
 	return dw_keygen_main("correlator", argc, argv);
 }
 

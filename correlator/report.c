@@ -226,9 +226,9 @@ static const char *rule_phrase(const char *rule)
 		const char *rule, *phrase;
 	} P[] = {
 		{ "suspects", "%g SIMs here behave like SIM-box lines (bulk one-way calls or SMS)" },
-		{ "suspect_share", "they are %.0f%% of the subscribers active at the site" },
-		{ "traffic_share", "they make %.0f%% of the site's outgoing calls and SMS" },
-		{ "gateway_tacs", "%g of them are in devices with a known gateway or SIM-box TAC" },
+		{ "suspect_share", "the suspicious SIMs are %.0f%% of the subscribers at the site" },
+		{ "traffic_share", "the suspicious SIMs make %.0f%% of the site's outgoing calls and SMS" },
+		{ "gateway_tacs", "%g active SIMs are in devices with a known gateway or SIM-box TAC" },
 		{ "serial_cluster", "%g IMEIs of one TAC have close serial numbers (ports of one gateway)" },
 		{ "sim_rotation", "%g SIMs or IMEIs change partner (SIM-bank rotation or IMEI changing)" },
 		{ "lock_step", "%g SIMs appeared within a minute of each other" },
@@ -812,7 +812,9 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 	json_t *truth = truth_path ? load_truth(truth_path) : NULL;
 	if (truth_path && !truth)
 		return DW_EXIT_FAIL;
-	char path[] = "/tmp/dwtune.XXXXXX";
+	char path[512];
+	const char *tmpdir = getenv("TMPDIR");
+	snprintf(path, sizeof path, "%s/dwtune.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	int fd = mkstemp(path);
 	if (fd < 0) {
 		dw_error("tune: cannot create a scratch copy: %s", strerror(errno));

@@ -563,6 +563,17 @@ static void judge_sub(struct ctx *x, struct sub *u, double hours)
 	if (!u->active)
 		return;
 	double contacts = (double)u->callees + u->dests;
+	/* Per hour of the time the subscriber has been seen in the horizon (from the
+	 * start of its first window), so that a SIM that just started is judged on
+	 * its own rate, not diluted by the hour before it existed. */
+	if (u->first_us) {
+		int64_t first_ws = (u->first_us / 1000000 / p->ws) * p->ws;
+		double active = (double)(x->W - first_ws) / 3600.0;
+		if (active < hours)
+			hours = active;
+	}
+	if (hours < (double)p->ws / 3600.0)
+		hours = (double)p->ws / 3600.0;
 	fire(u, R_VOLUME, out / hours, out / hours >= p->volume_ph);
 	fire(u, R_ASYMMETRY, out / (in + 1), out / (in + 1) >= p->asym);
 	fire(u, R_FANOUT, contacts / out, contacts / out >= p->fanout_ratio && contacts >= p->fanout_min);

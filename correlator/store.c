@@ -435,6 +435,15 @@ uint64_t dw_store_max_seq(struct dw_store *st, const char *sensor_id)
 	return 0;
 }
 
+void dw_store_each_finished_sensor(struct dw_store *st,
+				   void (*fn)(void *arg, const char *sensor_id, uint64_t last_seq),
+				   void *arg)
+{
+	for (int i = 0; i < st->nsensors; i++)
+		if (st->sensors[i].done)
+			fn(arg, st->sensors[i].id, st->sensors[i].last_seq);
+}
+
 int64_t dw_store_event_time(struct dw_store *st)
 {
 	int64_t t = 0;

@@ -31,6 +31,11 @@ int dw_store_add_summary(struct dw_store *st, const char *sensor_id, uint64_t se
 int dw_store_sensor_done(struct dw_store *st, const char *sensor_id, uint64_t last_seq);
 /* Highest sequence number stored for a sensor, 0 if none. */
 uint64_t dw_store_max_seq(struct dw_store *st, const char *sensor_id);
+/* Calls fn for every sensor whose end-of-stream the store has recorded, with the
+ * sequence number it ended at: a restarted batch correlator still counts them. */
+void dw_store_each_finished_sensor(struct dw_store *st,
+				   void (*fn)(void *arg, const char *sensor_id, uint64_t last_seq),
+				   void *arg);
 
 /* ---- below: used by scoring and the investigator commands ---- */
 

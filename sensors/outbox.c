@@ -168,6 +168,16 @@ int dw_outbox_flush(struct dw_outbox *ob)
 	return 0;
 }
 
+int dw_outbox_skip_to(struct dw_outbox *ob, uint64_t next)
+{
+	if (next <= ob->next_seq)
+		return 0;
+	if (begin(ob))
+		return -1;
+	ob->next_seq = next;
+	return 0;
+}
+
 size_t dw_outbox_pending(const struct dw_outbox *ob)
 {
 	return ob->pending;

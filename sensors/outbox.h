@@ -29,6 +29,10 @@ int dw_outbox_flush(struct dw_outbox *ob);
 /* Puts not yet flushed. */
 size_t dw_outbox_pending(const struct dw_outbox *ob);
 
+/* Moves the next sequence number up to next (never down), durably at the next
+ * flush. Returns 0 or -1. */
+int dw_outbox_skip_to(struct dw_outbox *ob, uint64_t next);
+
 /* The next sequence number to be given; rows held; lowest sequence held (0 when
  * empty). */
 uint64_t dw_outbox_next_seq(const struct dw_outbox *ob);

@@ -39,7 +39,7 @@ struct dw_sender {
 	uint64_t sent;     /* every seq <= sent was sent in the current round */
 	uint64_t durable;  /* every seq <= durable is committed in the outbox */
 	int64_t last_progress_ms, last_flush_ms;
-	bool connected, auth_logged, ahead_logged;
+	bool connected, auth_logged, ahead_logged, heard;
 
 	bool eos_wanted, eos_done;
 	uint64_t eos_seq;
@@ -147,6 +147,23 @@ static int open_socket(struct dw_sender *snd, const struct dw_config *cfg)
 	return 0;
 }
 
+static int pump(struct dw_sender *snd, bool force_flush);
+
+/* A brand-new outbox: before numbering anything, hear from the correlator (up
+ * to ack_timeout_ms), whose answer to our hello says how far this sensor id
+ * already got there; when an outbox was lost, numbering goes on from there
+ * instead of reusing numbers the correlator would drop as duplicates. */
+static void wait_for_correlator(struct dw_sender *snd)
+{
+	int64_t end = now_ms() + snd->ack_timeout_ms;
+	while (!snd->heard && now_ms() < end) {
+		zmq_pollitem_t it[2] = { { snd->sock, 0, ZMQ_POLLIN, 0 },
+					 { snd->mon, 0, ZMQ_POLLIN, 0 } };
+		zmq_poll(it, 2, 20);
+		pump(snd, false);
+	}
+}
+
 struct dw_sender *dw_sender_new(const struct dw_config *cfg, const char *endpoint,
 				const char *sensor_id)
 {
@@ -187,6 +204,8 @@ struct dw_sender *dw_sender_new(const struct dw_config *cfg, const char *endpoin
 	if (open_socket(snd, cfg))
 		goto fail;
 	snd->last_progress_ms = snd->last_flush_ms = now_ms();
+	if (snd->durable == 0)
+		wait_for_correlator(snd);
 	return snd;
 fail:
 	dw_sender_free(snd);
@@ -259,6 +278,7 @@ static void on_ack(struct dw_sender *snd, const struct dw_wire_msg *m)
 {
 	if (strcmp(m->sensor_id, snd->id) != 0)
 		return;
+	snd->heard = true;
 	uint64_t a = m->seq;
 	LOG_DEBUG("transport", "ack %llu%s (acked %llu, sent %llu)", (unsigned long long)a,
 		  m->eos_done ? " with end-of-stream" : "", (unsigned long long)snd->acked,
@@ -271,15 +291,8 @@ static void on_ack(struct dw_sender *snd, const struct dw_wire_msg *m)
 			LOG_WARN("transport", "correlator has summaries up to %llu but the outbox "
 					      "starts at %llu: numbering on from there",
 				 (unsigned long long)a, (unsigned long long)snd->durable + 1);
-			dw_outbox_meta_set(snd->ob, "next_seq", (int64_t)a + 1);
-			dw_outbox_flush(snd->ob);
-			dw_outbox_close(snd->ob);
-			char err[DW_ERR_LEN];
-			snd->ob = dw_outbox_open(snd->outbox_path, true, err, sizeof err);
-			if (!snd->ob) {
-				dw_error("outbox %s", err);
-				exit(DW_EXIT_FAIL);
-			}
+			if (dw_outbox_skip_to(snd->ob, a + 1) || dw_outbox_flush(snd->ob))
+				LOG_ERROR("transport", "outbox %s: cannot renumber", snd->outbox_path);
 			snd->durable = snd->acked = snd->sent = a;
 		} else if (!snd->ahead_logged) {
 			snd->ahead_logged = true;

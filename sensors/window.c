@@ -32,6 +32,7 @@ struct win_more {
 	uint64_t imei[DW_SUM_MAX_IMEIS - INLINE_IMEIS];
 	uint32_t cell[DW_SUM_MAX_CELLS - INLINE_CELLS];
 	uint32_t cell_n[DW_SUM_MAX_CELLS - INLINE_CELLS];
+	uint64_t imei_bits; /* IMEIs past the kept ones, one bit per hash bucket */
 };
 
 struct win {
@@ -438,10 +439,19 @@ static void imei_add(struct win *x, uint64_t imei)
 	for (uint32_t i = 0; i < x->n_imei; i++)
 		if (*imei_at(x, i) == imei)
 			return;
-	if (x->imeis_seen < UINT8_MAX)
+	if (x->n_imei < DW_SUM_MAX_IMEIS) {
+		if (x->n_imei < INLINE_IMEIS || need_more(x)) {
+			*imei_at(x, x->n_imei++) = imei;
+			x->imeis_seen++;
+		}
+		return;
+	}
+	/* past the kept ones: a repeat sets the same bit and counts once */
+	uint64_t bit = UINT64_C(1) << (mix64(imei) & 63);
+	if (!(x->more->imei_bits & bit) && x->imeis_seen < UINT8_MAX) {
+		x->more->imei_bits |= bit;
 		x->imeis_seen++;
-	if (x->n_imei < DW_SUM_MAX_IMEIS && (x->n_imei < INLINE_IMEIS || need_more(x)))
-		*imei_at(x, x->n_imei++) = imei;
+	}
 }
 
 static void cell_add(struct win *x, uint32_t cell, uint32_t n)

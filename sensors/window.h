@@ -9,7 +9,12 @@
  * a 64-register HyperLogLog (standard error about 13%, never below the exact count
  * reached before the switch) and the contact sketch is kept as a running bottom-k.
  * Cells: the DW_SUM_MAX_CELLS most frequent, exact while at most that many cells
- * are seen, then Space-Saving counts (a new cell replaces the least counted one). */
+ * are seen, then Space-Saving counts (a new cell replaces the least counted one).
+ * IMEIs: the first DW_SUM_MAX_IMEIS kept; imeis_seen is exact up to that many, and
+ * past it counts the others through a 64-bit bitmap of their hashes (a repeat
+ * counts once; two IMEIs hashing alike count once: a lower bound).
+ * The contact sketch is the bottom-k (DW_SUM_SKETCH_K) of dw_contact_hash() over
+ * the callees and SMS destinations of the window. */
 #ifndef DENWATCH_SENSOR_WINDOW_H
 #define DENWATCH_SENSOR_WINDOW_H
 

@@ -50,3 +50,15 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
 		echo $((20000 + RANDOM % 20000))
 }
+
+# require_programs prog...: a test that needs a program fails (never skips) when the
+# program is not built.
+require_programs() {
+	local p
+	for p in "$@"; do
+		if [ ! -x "$p" ]; then
+			not_ok "$(basename "$0"): $p is not built"
+			exit 1
+		fi
+	done
+}

@@ -2,10 +2,11 @@
  * Decodes the header (version 2, P/T flags, one piggybacked message), walks the IEs
  * through the table of gtpv2_ie.c (lengths checked, grouped IEs descended to a
  * bounded depth), and turns Create Session / Modify Bearer / Delete Session into
- * `session` and `location` events. Sessions are tracked by TEID: a Create Session
- * Request binds the sender's F-TEID to the subscriber, its Response (same sequence
- * number, header TEID = the requester's) binds the responder's F-TEID, and later
- * messages addressed to either TEID are attributed through that binding. */
+ * `session` and `location` events. Sessions are tracked by TEID and the address of
+ * the node that owns it: a Create Session Request binds the sender's F-TEID to the
+ * subscriber, its Response (same sequence number, header TEID = the requester's)
+ * moves the binding to the responder's F-TEID, to which the later Modify Bearer and
+ * Delete Session Requests are addressed; Delete Session Request ends it. */
 #include "gtpv2.h"
 
 #include <stdio.h>

@@ -3,11 +3,7 @@
 # denwatch-correlator run --expect-sensors 2 -> sites --json -> eval: every den
 # flagged, no negative site flagged; then the exports and the show/verify flow.
 . "$DW_ROOT/tests/lib.sh"
-if [ ! -x "$SIM" ] || [ ! -x "$SENSOR" ]; then
-	# Only until the simulator and sensor are merged into this branch.
-	echo "ok - e2e tiny # SKIP denwatch-sim or denwatch-sensor not built in this tree"
-	exit 0
-fi
+require_programs "$SIM" "$SENSOR" "$CORRELATOR"
 OUT="$TMP/sim"
 check "simulate the tiny preset" "$SIM" --preset tiny --out "$OUT"
 EP="tcp://127.0.0.1:$(free_port)"

@@ -3,10 +3,7 @@
 # stored summary count equal those of an undisturbed run (no loss, no duplicate;
 # scoring resumes where its last committed window left it).
 . "$DW_ROOT/tests/lib.sh"
-if [ ! -x "$SIM" ] || [ ! -x "$SENSOR" ]; then
-	echo "ok - faults # SKIP denwatch-sim or denwatch-sensor not built in this tree"
-	exit 0
-fi
+require_programs "$SIM" "$SENSOR" "$CORRELATOR"
 OUT="$TMP/sim"
 check "simulate the tiny preset" "$SIM" --preset tiny --out "$OUT"
 # Small batches and commits, so that a kill lands while summaries still flow.

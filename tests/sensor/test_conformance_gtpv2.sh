@@ -18,12 +18,7 @@
 #   - GTPv2-C over TCP is no 3GPP transport: the sensor ignores it.
 . "$DW_ROOT/tests/lib.sh"
 
-# Until the capture layer (sensors/main.c) is merged there is no program to test:
-# say so on a TAP line rather than fail the branch.
-if [ ! -x "$SENSOR" ]; then
-	echo "ok - # SKIP denwatch-sensor is not built yet (sensors/main.c not merged)"
-	exit 0
-fi
+require_programs "$SENSOR"
 
 # compare FILE NAME: TAP lines for one capture.
 compare() {
@@ -139,10 +134,7 @@ attributed magma_nsa_attach_s6a_s11.pcapng 39 222010100001140
 attributed magma_nsa_attach_s6a_s11.pcapng 58 222010100001140
 attributed gtpv2_create_session_imsi_msisdn_mei_uli.pcap 3 987654112233445
 
-if [ ! -x "$SIM" ]; then
-	echo "ok - # SKIP denwatch-sim is not built yet (tools/sim not merged)"
-	exit 0
-fi
+require_programs "$SIM"
 if "$SIM" --preset tiny --seed 7 --out "$TMP/sim" >"$TMP/sim.log" 2>&1; then
 	compare "$TMP/sim/s11.pcap" sim-tiny-s11
 	# every Modify Bearer / Delete Session of the simulator is attributed

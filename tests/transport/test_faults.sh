@@ -2,7 +2,9 @@
 # two sensors -> correlator, over ZeroMQ on loopback (CURVE off):
 #  1. an undisturbed run;
 #  2. the correlator killed (-9) in the middle of ingest and restarted on its store;
-#  3. a sensor killed (-9) mid-stream and restarted on its outbox.
+#  3. a sensor killed (-9) mid-stream and restarted on its outbox;
+#  4. the correlator killed after one sensor finished, restarted before the other
+#     starts: the batch run must still end once the second finishes.
 # Each disturbed run must end with the stored summary count and the flagged sites
 # of the undisturbed one: nothing lost, nothing twice.
 . "$DW_ROOT/tests/lib.sh"
@@ -116,3 +118,25 @@ check_eq "sensor restart: correlator exit 0" 0 $?
 check_eq "sensor restart: stored summaries equal the undisturbed run's" "$REF_COUNT" "$(count "$TMP/s.db")"
 check_eq "sensor restart: flagged sites equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/s.db")"
 grep -q "resuming an unfinished replay" "$TMP/s.log" && echo "# the restarted sensor resumed its replay"
+
+# 4. correlator killed after the IMS sensor finished: its end-of-stream is in the
+# store, and the restarted batch correlator must count it.
+EP="tcp://127.0.0.1:$(free_port)"
+corr_start "$TMP/f.db" "$EP" "$TMP/f.log"
+c=$CORR_PID
+sensor_start ims "$EP" "$TMP/ob-f" "$TMP/f.log"
+a=$!
+wait_exit "$a" 120
+check_eq "finished sensor: IMS sensor exit 0 before the kill" 0 $?
+kill -9 "$c"
+wait "$c" 2>/dev/null
+corr_start "$TMP/f.db" "$EP" "$TMP/f.log"
+c=$CORR_PID
+sensor_start s11 "$EP" "$TMP/ob-f" "$TMP/f.log"
+b=$!
+wait_exit "$b" 120
+check_eq "finished sensor: S11 sensor exit 0" 0 $?
+wait_exit "$c" 60
+check_eq "finished sensor: restarted correlator ends its batch run (exit 0)" 0 $?
+check_eq "finished sensor: stored summaries equal the undisturbed run's" "$REF_COUNT" "$(count "$TMP/f.db")"
+check_eq "finished sensor: flagged sites equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/f.db")"

