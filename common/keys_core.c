@@ -67,10 +67,23 @@ const struct dw_key_def dw_keys_core[] = {
 	    "Name of this sensor in the correlator's store; empty means the host name."),
 
 	ENUM("privacy", "subscriber_ids", "clear", "clear|hmac",
-	     "clear: IMSI, MSISDN and IMEI leave the sensor as they are. hmac: they are "
-	     "replaced by keyed pseudonyms (HMAC-SHA256 with privacy.hmac_key_file), the "
-	     "same on every sensor that shares the key."),
+	     "clear: IMSI, MSISDN and IMEI leave the sensor as they are. hmac: the sensor "
+	     "replaces them, in summaries and in --dump output, by keyed pseudonyms of the "
+	     "same digit format (keyed permutation; subkeys by HMAC-SHA256 of "
+	     "privacy.hmac_key_file), keeping MCC+MNC (5 digits), the MSISDN's first 2 "
+	     "digits and the IMEI's TAC; the contact sketch hashes are keyed too. The same "
+	     "key on every sensor gives the same pseudonyms. See docs/PRIVACY.md."),
 	STR("privacy", "hmac_key_file", "config/hmac.key",
-	    "File holding the secret key for privacy.subscriber_ids = hmac."),
+	    "Secret key for privacy.subscriber_ids = hmac: the file's bytes (32 to 4096), "
+	    "mode 0600 (no group or other access), the same file on every sensor. Make one "
+	    "with: denwatch-sensor privacy-keygen --out FILE. The sensor refuses to start in "
+	    "hmac mode without it."),
+	ENUM("privacy", "imei_serial", "permute", "permute|blocks",
+	     "hmac mode, IMEI serials (6 digits after the TAC). permute: keyed permutation "
+	     "of the whole serial; the serial_cluster rule cannot fire. blocks: the block of "
+	     "1000 serials is permuted and the position in it rotated by a keyed offset, so "
+	     "a gateway's close serials stay close (serial_cluster works unless a cluster "
+	     "straddles a block edge); weaker: one known IMEI and its pseudonym reveal the "
+	     "mapping of its whole block."),
 	{ 0 }
 };

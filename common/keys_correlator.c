@@ -64,7 +64,7 @@ const struct dw_key_def dw_keys_correlator[] = {
 	DBL("scoring", "answer_ratio_max", "0.4", 0, 1,
 	    "Rule answer_ratio: answered / attempted outgoing calls at or below this "
 	    "(needs scoring.min_calls attempts)."),
-	INT("scoring", "min_calls", "5", 1, 100000,
+	INT("scoring", "min_calls", "3", 1, 100000,
 	    "Outgoing call attempts needed before the call-shape rules (answer_ratio, "
 	    "short_calls, mean_duration) are judged."),
 	DBL("scoring", "short_share", "0.5", 0, 1,
@@ -110,7 +110,7 @@ const struct dw_key_def dw_keys_correlator[] = {
 	    "reach this."),
 
 	/* Site rules. */
-	INT("scoring", "site_suspects_min", "3", 1, 100000,
+	INT("scoring", "site_suspects_min", "2", 1, 100000,
 	    "Rule suspects: at least this many suspicious subscribers at the site. A "
 	    "site is never flagged without this rule."),
 	DBL("scoring", "site_suspect_share", "0.2", 0, 1,

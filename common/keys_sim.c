@@ -101,4 +101,25 @@ const struct dw_key_def dw_keys_sim[] = {
     BOOL("hub", "on", "Add a transport hub (hard negative: many passers-by)."),
     INT("hub_passers", "1500", 1, 10000000, "Passers-by seen at the transport hub."),
     DBL("hub_dwell_s", "1500", 60, 86400, "Median time a passer-by spends at the hub."),
+    /* Scenario variants of the quality matrix (tests/quality/scenarios.conf). */
+    BOOL("den_random_dial", "off",
+	 "Dens dial random numbers instead of stepping through a shared list "
+	 "(no sequential dialling)."),
+    BOOL("den_neighbours", "off",
+	 "Place each den after the first at a site next to the previous den's site."),
+    BOOL("den_at_hub", "off",
+	 "Place the transport hub at the first den's site (a den hiding in a crowd)."),
+    BOOL("cc_gateway", "off",
+	 "The call centre's mobile SIMs sit in a GSM gateway (TAC of den_tacs, "
+	 "consecutive serials) instead of in phones."),
+    BOOL("festival", "off",
+	 "Add a festival crowd at one site (hard negative kind festival: many people "
+	 "staying for hours, calling and texting more than usual)."),
+    INT("festival_crowd", "400", 1, 10000000, "People in the festival crowd."),
+    DBL("festival_start_h", "1", 0, 168,
+	"Hours after the start at which the festival crowd arrives (within 30 min)."),
+    DBL("festival_hours", "3", 0.1, 168, "Hours the festival crowd stays."),
+    DBL("festival_rate", "3", 0, 100,
+	"Calls, SMS and data sessions of a festival-goer relative to a normal "
+	"subscriber's rate."),
     {0}};

@@ -19,6 +19,7 @@
 #include "denwatch/summary_json.h"
 #include "scoring.h"
 #include "store.h"
+#include "sweep.h"
 
 #define MAX_SETS 128
 
@@ -33,6 +34,7 @@ struct opts {
 	bool json, all;
 	const char *site;
 	const char *sensor_id;
+	const char *sweep; /* tune --sweep KEY=FROM:TO:STEP */
 };
 
 struct subcmd {
@@ -313,11 +315,25 @@ static int do_tune(struct dw_store *st, const struct dw_config *cfg, const struc
 
 static int cmd_tune(struct opts *o, struct dw_config *cfg)
 {
-	if (o->nsets == 0)
-		return usage_error("tune", "%s", "give at least one --set KEY=VALUE to try");
+	if (o->nsets == 0 && !o->sweep)
+		return usage_error("tune", "%s",
+				   "give at least one --set KEY=VALUE or a --sweep KEY=FROM:TO:STEP to try");
 	if (check_lists(cfg) != 0)
 		return DW_EXIT_USAGE;
-	return with_store(o, cfg, do_tune);
+	if (!o->sweep)
+		return with_store(o, cfg, do_tune);
+	struct dw_sweep sw;
+	char err[DW_ERR_LEN];
+	if (dw_sweep_parse(&sw, o->sweep, err, sizeof err) != 0) {
+		dw_error("tune: %s", err);
+		return DW_EXIT_USAGE;
+	}
+	struct dw_store *st = open_store(o, cfg, false);
+	if (!st)
+		return DW_EXIT_USAGE;
+	int rc = dw_report_sweep(st, cfg, stdout, &sw, o->truth, o->json);
+	dw_store_close(st);
+	return rc;
 }
 
 /* The CurveZMQ key pair tool is the transport's (denwatch/curve.h). */
@@ -329,7 +345,7 @@ static int keygen(int argc, char **argv)
 /* ---- subcommand table and option parsing ---- */
 
 enum { O_SET = 1000, O_DB, O_BIND, O_EXPECT, O_JSON, O_ALL, O_STATUS, O_OUTCOME, O_NOTE, O_BY,
-       O_FORMAT, O_TRUTH, O_SENSOR_ID };
+       O_FORMAT, O_TRUTH, O_SENSOR_ID, O_SWEEP };
 
 static const struct option LONGOPTS[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -346,12 +362,13 @@ static const struct option LONGOPTS[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "truth", required_argument, NULL, O_TRUTH },
 	{ "sensor-id", required_argument, NULL, O_SENSOR_ID },
+	{ "sweep", required_argument, NULL, O_SWEEP },
 	{ 0 }
 };
 
 /* Which of the options above each subcommand accepts, by letter:
  * b bind, e expect-sensors, j json, a all, s status, O outcome, n note, y by,
- * f format, o -o, t truth. */
+ * f format, o -o, t truth, w sweep. */
 static const struct subcmd SUBCMDS[] = {
 	{ "run", cmd_run, "run [--bind ENDPOINT] [--db FILE] [--expect-sensors N]",
 	  "Receives summaries from sensors over ZeroMQ, stores them in SQLite, and scores\n"
@@ -408,7 +425,7 @@ static const struct subcmd SUBCMDS[] = {
 	  "  --truth FILE         truth.json written by denwatch-sim\n"
 	  "  --json               the result as one JSON object\n",
 	  "tj", 0 },
-	{ "tune", cmd_tune, "tune --set KEY=VALUE... [--truth FILE] [--json]",
+	{ "tune", cmd_tune, "tune --set KEY=VALUE... | --sweep KEY=FROM:TO:STEP [--truth FILE] [--json]",
 	  "Replays the stored summaries with other thresholds on a copy of the store and\n"
 	  "prints the sites that would be newly flagged and no longer flagged, with\n"
 	  "precision and recall against the recorded verify outcomes (and a truth file),\n"
@@ -416,9 +433,16 @@ static const struct subcmd SUBCMDS[] = {
 	  "\n"
 	  "  --set KEY=VALUE      a threshold or weight to try, e.g.\n"
 	  "                       --set scoring.flag_threshold=4; may be repeated\n"
-	  "  --truth FILE         also compare with a simulator truth file\n"
+	  "  --sweep KEY=FROM:TO:STEP\n"
+	  "                       replay once per value of KEY from FROM to TO by STEP\n"
+	  "                       (after the --set values) and print one row per value:\n"
+	  "                       sites flagged, newly and no longer flagged, precision\n"
+	  "                       and recall against the verify outcomes and the truth\n"
+	  "                       file; an empty range (FROM > TO, STEP <= 0) is an error\n"
+	  "  --truth FILE         also compare with a simulator truth file; its sites\n"
+	  "                       unknown to the store are reported\n"
 	  "  --json               the result as one JSON object\n",
-	  "tj", 0 },
+	  "tjw", 0 },
 	{ "score", cmd_score, "score [--db FILE]",
 	  "Scores the windows stored but not scored yet, as the end of a batch run does\n"
 	  "(for stores filled by an interrupted run).\n",
@@ -459,7 +483,7 @@ static bool accepts(const struct subcmd *sc, int opt, int short_o)
 		char letter;
 	} map[] = { { O_BIND, 'b' },    { O_EXPECT, 'e' }, { O_JSON, 'j' },  { O_ALL, 'a' },
 		    { O_STATUS, 's' },  { O_OUTCOME, 'O' }, { O_NOTE, 'n' }, { O_BY, 'y' },
-		    { O_FORMAT, 'f' },  { O_TRUTH, 't' }, { O_SENSOR_ID, 'i' } };
+		    { O_FORMAT, 'f' },  { O_TRUTH, 't' }, { O_SENSOR_ID, 'i' }, { O_SWEEP, 'w' } };
 	if (short_o)
 		return strchr(sc->optstring, 'o') != NULL;
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -514,6 +538,7 @@ static int parse(int argc, char **argv, const struct subcmd *sc, struct opts *o)
 		case O_FORMAT: o->format = optarg; break;
 		case O_TRUTH: o->truth = optarg; break;
 		case O_SENSOR_ID: o->sensor_id = optarg; break;
+		case O_SWEEP: o->sweep = optarg; break;
 		}
 	}
 	int npos = argc - optind;

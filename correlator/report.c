@@ -13,6 +13,7 @@
 #include "denwatch/log.h"
 #include "scoring.h"
 #include "strmap.h"
+#include "sweep.h"
 
 static void iso_time(int64_t t, char *out, size_t outlen)
 {
@@ -264,6 +265,114 @@ static void sentence(json_t *site, char *out, size_t outlen)
 		snprintf(out + n, outlen - n, ".");
 }
 
+/* show: evidence by contribution to the score, largest first (ties by rule name),
+ * whatever order it was stored in. */
+static void order_by_contribution(json_t *ev)
+{
+	size_t n = json_array_size(ev);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0; j--) {
+			json_t *a = json_array_get(ev, j - 1), *b = json_array_get(ev, j);
+			double ca = json_number_value(json_object_get(a, "contribution"));
+			double cb = json_number_value(json_object_get(b, "contribution"));
+			const char *ra = json_string_value(json_object_get(a, "rule"));
+			const char *rb = json_string_value(json_object_get(b, "rule"));
+			if (ca > cb || (ca == cb && strcmp(ra ? ra : "", rb ? rb : "") <= 0))
+				break;
+			json_incref(a);
+			json_array_set(ev, j - 1, b);
+			json_array_set_new(ev, j, a);
+		}
+}
+
+/* The behaviour of a subscriber rule, in words, for the suspicious SIMs. */
+static const char *sim_rule_words(const char *rule)
+{
+	static const struct {
+		const char *rule, *words;
+	} W[] = {
+		{ "volume", "make calls or SMS at a machine's rate" },
+		{ "asymmetry", "call out but are never called back" },
+		{ "fanout", "contact mostly numbers they never contacted before" },
+		{ "answer_ratio", "have most of their calls unanswered" },
+		{ "short_calls", "have most answered calls cut short" },
+		{ "mean_duration", "have very short calls on average" },
+		{ "sequential", "dial runs of consecutive numbers" },
+		{ "stillness", "never move from the site" },
+		{ "no_data", "open no data sessions" },
+		{ "gateway_tac", "sit in devices with a gateway TAC" },
+		{ "imei_many_imsis", "share an IMEI with other SIMs" },
+		{ "imsi_many_imeis", "move between IMEIs" },
+	};
+	for (size_t i = 0; i < sizeof W / sizeof W[0]; i++)
+		if (strcmp(W[i].rule, rule) == 0)
+			return W[i].words;
+	return NULL;
+}
+
+/* " Of its N suspicious SIMs, a call out but ... (rule), b ..." : the three
+ * subscriber rules most of the flagged SIMs fired, most common first. */
+static void sims_sentence(json_t *site, char *out, size_t outlen)
+{
+	json_t *sims = json_object_get(site, "sims");
+	size_t nsims = json_array_size(sims), i, k;
+	json_t *sim, *r;
+	if (!nsims || outlen == 0)
+		return;
+	struct strmap count;
+	strmap_init(&count);
+	json_array_foreach(sims, i, sim) json_array_foreach(json_object_get(sim, "rules"), k, r)
+	{
+		const char *rule = json_string_value(r);
+		if (rule && sim_rule_words(rule)) {
+			int c = strmap_get(&count, rule);
+			strmap_put(&count, rule, c < 0 ? 1 : c + 1);
+		}
+	}
+	size_t n = (size_t)snprintf(out, outlen, " Of its %zu suspicious SIMs", nsims);
+	for (int pick = 0; pick < 3; pick++) {
+		const char *best = NULL;
+		int bc = 0;
+		for (size_t j = 0; j < count.cap; j++)
+			if (count.keys[j] && (count.vals[j] > bc ||
+					      (count.vals[j] == bc && best && strcmp(count.keys[j], best) < 0))) {
+				best = count.keys[j];
+				bc = count.vals[j];
+			}
+		if (!best)
+			break;
+		n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s%d %s (%s)",
+				      pick == 0 ? ", " : "; ", bc, sim_rule_words(best), best);
+		strmap_put(&count, best, 0);
+	}
+	if (n < outlen)
+		snprintf(out + n, outlen - n, ".");
+	strmap_free(&count);
+}
+
+/* Why a scored site is not flagged: its score and what did or did not fire. */
+static void not_flagged_sentence(json_t *site, char *out, size_t outlen)
+{
+	json_t *ev = json_object_get(site, "evidence");
+	size_t n = (size_t)snprintf(out, outlen, "%s is not flagged; its latest score is %.2f",
+				    json_string_value(json_object_get(site, "site_id")),
+				    json_number_value(json_object_get(site, "score")));
+	bool suspects = false;
+	size_t i;
+	json_t *r;
+	json_array_foreach(ev, i, r)
+	{
+		const char *rule = json_string_value(json_object_get(r, "rule"));
+		suspects |= rule && strcmp(rule, "suspects") == 0;
+		n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s%s %.2f",
+				      i == 0 ? ", from " : ", ", rule ? rule : "?",
+				      json_number_value(json_object_get(r, "contribution")));
+	}
+	if (n < outlen)
+		snprintf(out + n, outlen - n, "%s",
+			 suspects ? "." : "; without enough suspicious SIMs (rule suspects) no score flags a site.");
+}
+
 static json_t *hourly(sqlite3 *db, const char *site)
 {
 	json_t *a = json_array();
@@ -339,12 +448,15 @@ int dw_report_show(struct dw_store *st, FILE *out, const char *site, bool json)
 		dw_error("show: %s: no such scored site in %s", site, dw_store_path(st));
 		return DW_EXIT_FAIL;
 	}
-	char why[2048];
-	if (flagged)
+	char why[4096];
+	order_by_contribution(json_object_get(o, "evidence"));
+	if (flagged) {
 		sentence(o, why, sizeof why);
-	else
-		snprintf(why, sizeof why, "%s is not flagged; its latest score is %.2f.", site,
-			 json_number_value(json_object_get(o, "score")));
+		size_t n = strlen(why);
+		sims_sentence(o, why + n, sizeof why - n);
+	} else {
+		not_flagged_sentence(o, why, sizeof why);
+	}
 	json_object_set_new(o, "why", json_string(why));
 	json_object_set_new(o, "hourly", hourly(db, site));
 	json_object_set_new(o, "history", history(db, site));
@@ -839,13 +951,26 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 	}
 	strmap_free(&tuned);
 	flagset_load(dw_store_db(copy), &tuned);
-	json_t *res = json_pack("{s:o, s:o, s:i, s:i, s:o, s:o}", "newly_flagged", diff(&tuned, &live),
+	json_t *unknown_out = dw_report_unknown_outcome_sites(dw_store_db(st));
+	size_t ui;
+	json_t *uv;
+	json_array_foreach(unknown_out, ui, uv)
+		dw_error("tune: a recorded verify outcome names site %s, unknown to the store",
+			 json_string_value(uv));
+	json_t *res = json_pack("{s:o, s:o, s:o, s:i, s:i, s:o, s:o}", "unknown_outcome_sites", unknown_out,
+				"newly_flagged", diff(&tuned, &live),
 				"no_longer_flagged", diff(&live, &tuned), "flagged_live", (int)live.n,
 				"flagged_tuned", (int)tuned.n, "outcomes_live",
 				against_outcomes(dw_store_db(st), &live), "outcomes_tuned",
 				against_outcomes(dw_store_db(st), &tuned));
 	if (truth) {
-		json_object_set_new(res, "truth_live", evaluate(dw_store_db(st), &live, truth));
+		json_t *tl = evaluate(dw_store_db(st), &live, truth);
+		size_t i;
+		json_t *u;
+		json_array_foreach(json_object_get(tl, "unknown_sites"), i, u)
+			dw_error("tune: %s names site %s, unknown to the store", truth_path,
+				 json_string_value(u));
+		json_object_set_new(res, "truth_live", tl);
 		json_object_set_new(res, "truth_tuned", evaluate(dw_store_db(copy), &tuned, truth));
 	}
 	if (json) {
@@ -877,6 +1002,9 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 				json_number_value(json_object_get(tt, "precision")),
 				json_number_value(json_object_get(tl, "recall")),
 				json_number_value(json_object_get(tt, "recall")));
+			json_t *u;
+			json_array_foreach(json_object_get(tl, "unknown_sites"), i, u)
+				fprintf(out, "unknown site in truth file: %s\n", json_string_value(u));
 		}
 	}
 	json_decref(res);
@@ -894,3 +1022,17 @@ done:
 	json_decref(truth);
 	return rc;
 }
+
+/* ---- for tune --sweep (sweep.c): the evaluation helpers above, exported ---- */
+
+void dw_report_flags_load(sqlite3 *db, struct strmap *m) { flagset_load(db, m); }
+json_t *dw_report_truth_load(const char *path) { return load_truth(path); }
+json_t *dw_report_evaluate(sqlite3 *db, const struct strmap *flags, json_t *truth)
+{
+	return evaluate(db, flags, truth);
+}
+json_t *dw_report_against_outcomes(sqlite3 *db, const struct strmap *flags)
+{
+	return against_outcomes(db, flags);
+}
+bool dw_report_known_site(sqlite3 *db, const char *site) { return known_site(db, site); }

@@ -18,6 +18,7 @@
 #include "denwatch/wire.h"
 #include "dissect.h"
 #include "pipeline.h"
+#include "privacy.h"
 #include "sender.h"
 
 #define PROG "denwatch-sensor"
@@ -60,6 +61,7 @@ static const char help_text[] =
 	"  -h, --help          print this help\n"
 	"\n"
 	"  denwatch-sensor keygen ...   is reserved for the transport's key tools.\n"
+	"  denwatch-sensor privacy-keygen --out FILE   a key for privacy.subscriber_ids = hmac.\n"
 	"\n"
 	"Configuration keys that matter most here:\n"
 	"  capture.snaplen, capture.promisc, capture.buffer_mb    live capture\n"
@@ -415,6 +417,8 @@ int main(int argc, char **argv)
 	dw_log_init(PROG, DW_LOG_WARN);
 	if (argc > 1 && strcmp(argv[1], "keygen") == 0)
 		return run_keygen(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "privacy-keygen") == 0)
+		return dw_privacy_keygen_main(argc - 1, argv + 1);
 	struct args a = { 0 };
 	int rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
@@ -429,7 +433,9 @@ int main(int argc, char **argv)
 	if (level >= 0)
 		dw_log_set_level((enum dw_log_level)level);
 	install_signals();
-	if (a.dump) {
+	if (dw_privacy_check(&s.cfg) != 0) {
+		rc = DW_EXIT_FAIL;
+	} else if (a.dump) {
 		/* Reading files, lines go out in large writes (hundreds of thousands of
 		 * summary lines a second); a live capture keeps stdio's default so that
 		 * a reader of the pipe sees lines soon. */

@@ -10,6 +10,7 @@
 
 #include "dump.h"
 #include "identity.h"
+#include "privacy.h"
 #include "window.h"
 
 struct proto_state {
@@ -25,6 +26,7 @@ struct dw_pipeline {
 	struct dw_cells *cells;
 	struct dw_ident *ident;
 	struct dw_windows *win; /* NULL when printing events */
+	struct dw_privacy *priv; /* NULL unless privacy.subscriber_ids = hmac */
 	int failed;		/* the output or the sink failed: stop */
 	uint64_t output_errors;
 };
@@ -32,6 +34,8 @@ struct dw_pipeline {
 static int on_summary(void *arg, const struct dw_summary *s)
 {
 	struct dw_pipeline *pl = arg;
+	struct dw_summary copy;
+	s = dw_privacy_summary(pl->priv, s, &copy);
 	if (pl->opts.output == DW_OUT_SINK)
 		return pl->opts.sink ? pl->opts.sink(pl->opts.sink_arg, s) : 0;
 	if (dw_dump_summary(pl->opts.out, s) < 0) {
@@ -54,7 +58,7 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 	long long max_subs = dw_config_int(cfg, "sensor.max_subscribers");
 	pl->cells = dw_cells_new((uint32_t)dw_config_int(cfg, "sensor.max_cells"));
 	pl->ident = pl->cells ? dw_ident_new((uint32_t)max_subs, pl->cells) : NULL;
-	if (!pl->ident)
+	if (!pl->ident || dw_privacy_new(cfg, &pl->priv) != 0)
 		goto fail;
 	if (opts->output != DW_OUT_EVENTS) {
 		struct dw_window_opts wo = {
@@ -64,6 +68,7 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 		    .seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
 		    .max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
 								     : UINT32_MAX - 1),
+		    .contact_hash = dw_privacy_contact_hash, .contact_hash_arg = pl->priv,
 		};
 		pl->win = dw_windows_new(&wo, pl->cells, on_summary, pl);
 		if (!pl->win)
@@ -106,7 +111,8 @@ void dw_pipeline_emit(struct dw_pipeline *pl, struct dw_event *ev)
 	if (pl->failed)
 		return;
 	if (!pl->win) {
-		if (dw_dump_event(pl->opts.out, ev) < 0) {
+		struct dw_event copy;
+		if (dw_dump_event(pl->opts.out, dw_privacy_event(pl->priv, ev, &copy)) < 0) {
 			pl->output_errors++;
 			pl->failed = 1;
 		}
@@ -205,6 +211,7 @@ void dw_pipeline_free(struct dw_pipeline *pl)
 			ps->ops->free(ps->state);
 	}
 	dw_windows_free(pl->win);
+	dw_privacy_free(pl->priv);
 	dw_ident_free(pl->ident);
 	dw_cells_free(pl->cells);
 	free(pl);

@@ -382,7 +382,8 @@ static void contact_add(struct dw_windows *w, struct win *x, const char *number,
 {
 	if (!number[0])
 		return;
-	uint64_t h = dw_contact_hash(number);
+	uint64_t h = w->o.contact_hash ? w->o.contact_hash(w->o.contact_hash_arg, number)
+				       : dw_contact_hash(number);
 	if (x->is_big) {
 		hll_add(x->ct.big->hll[kind], h);
 		sketch_add(x->ct.big->sketch, &x->ct.big->n_sketch, h);

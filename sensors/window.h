@@ -34,6 +34,8 @@ struct dw_window_opts {
 	uint32_t short_call_s; /* sensor.short_call_s */
 	uint32_t seq_max_step; /* sensor.seq_max_step */
 	uint32_t max_open; /* windows open at once; past it the oldest are closed early */
+	uint64_t (*contact_hash)(const void *arg, const char *digits); /* NULL: dw_contact_hash */
+	const void *contact_hash_arg;
 };
 
 struct dw_window_stats {

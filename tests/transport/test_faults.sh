@@ -4,7 +4,9 @@
 #  2. the correlator killed (-9) in the middle of ingest and restarted on its store;
 #  3. a sensor killed (-9) mid-stream and restarted on its outbox;
 #  4. the correlator killed after one sensor finished, restarted before the other
-#     starts: the batch run must still end once the second finishes.
+#     starts: the batch run must still end once the second finishes;
+#  5. one probe starting only after the other has finished: same flags and scores
+#     (windows must not be scored on one probe's data alone).
 # Each disturbed run must end with the stored summary count and the flagged sites
 # of the undisturbed one: nothing lost, nothing twice.
 . "$DW_ROOT/tests/lib.sh"
@@ -62,6 +64,11 @@ wait_exit "$c" 120
 check_eq "undisturbed: correlator exit 0" 0 $?
 REF_COUNT=$(count "$TMP/ref.db")
 REF_FLAGS=$(flags "$TMP/ref.db")
+scores() {
+	"$CORRELATOR" sites --json --set "store.db=$1" --set "sites.cells=$OUT/cells.csv" |
+		jq -c '[.[] | {site_id, score}] | sort_by(.site_id)'
+}
+REF_SCORES=$(scores "$TMP/ref.db")
 check "undisturbed: summaries stored" test "$REF_COUNT" -gt 1000
 check "undisturbed: dens flagged" test "$REF_FLAGS" != "[]"
 
@@ -140,3 +147,20 @@ wait_exit "$c" 60
 check_eq "finished sensor: restarted correlator ends its batch run (exit 0)" 0 $?
 check_eq "finished sensor: stored summaries equal the undisturbed run's" "$REF_COUNT" "$(count "$TMP/f.db")"
 check_eq "finished sensor: flagged sites equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/f.db")"
+
+# 5. the S11 probe starts only once the IMS probe has finished.
+EP="tcp://127.0.0.1:$(free_port)"
+corr_start "$TMP/l.db" "$EP" "$TMP/l.log"
+c=$CORR_PID
+sensor_start ims "$EP" "$TMP/ob-l" "$TMP/l.log"
+a=$!
+wait_exit "$a" 120
+check_eq "late probe: IMS sensor exit 0" 0 $?
+sleep 1.5 # more than the live scoring interval: give it the chance to score early
+sensor_start s11 "$EP" "$TMP/ob-l" "$TMP/l.log"
+b=$!
+wait_exit "$b" 120
+check_eq "late probe: S11 sensor exit 0" 0 $?
+wait_exit "$c" 60
+check_eq "late probe: correlator exit 0" 0 $?
+check_eq "late probe: flagged sites and scores equal the undisturbed run's" "$REF_SCORES" "$(scores "$TMP/l.db")"

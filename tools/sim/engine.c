@@ -652,6 +652,8 @@ static double act_rate(const struct engine *e, const struct sub *s)
 {
 	const struct sim_params *p = e->p;
 	double r = p->calls_per_day + p->sms_per_day + p->data_per_day;
+	if (s->role == ROLE_HUB && s->owner == 1) /* festival crowd */
+		return p->festival_rate * r;
 	return s->role == ROLE_HUB ? 2 * r : r;
 }
 
@@ -876,7 +878,9 @@ static void on_hub_arrive(struct engine *e, struct ev *v)
 	struct sub *s = v->obj;
 	s->cur_cell = s->home_cell;
 	do_register(e, s, v->t);
-	double dwell = call_duration(e, e->p->hub_dwell_s, 0.5, 120, 6 * 3600);
+	double dwell = s->owner == 1 /* festival: stays to the end, give or take */
+			       ? e->p->festival_hours * 3600 * (0.85 + 0.15 * rng_unit(&e->rng))
+			       : call_duration(e, e->p->hub_dwell_s, 0.5, 120, 6 * 3600);
 	session_open(e, s, v->t + ms(e, 500, 3000), dwell + 120);
 	schedule(e, v->t + (uint64_t)(rng_exp(&e->rng, 400) * US) + US, EV_MOVE, s, 0);
 	schedule(e, next_time(e, v->t + 5 * US, act_rate(e, s), true), EV_ACT, s, 0);
@@ -954,7 +958,10 @@ static void on_port(struct engine *e, struct ev *v)
 		return;
 	struct sub *s = &w->subs[pt->sub];
 	uint64_t number = d->next_number;
-	d->next_number += 1 + rng_below(&e->rng, p->den_step_max);
+	if (p->den_random_dial) /* no shared list: anyone in a block of 90 M numbers */
+		number = 8613800000000ULL + rng_below(&e->rng, 90000000);
+	else
+		d->next_number += 1 + rng_below(&e->rng, p->den_step_max);
 	uint64_t end = v->t;
 	if (rng_chance(&e->rng, p->den_sms_share)) {
 		send_sms(e, v->t, s, NULL, number, spam[rng_below(&e->rng, 3)]);
@@ -1015,7 +1022,9 @@ static void seed_jobs(struct engine *e)
 			break;
 		case ROLE_HUB: {
 			double span = p->hours * 3600;
-			double at = rng_unit(&e->rng) * span * 0.95;
+			double at = s->owner == 1 /* festival crowd */
+					? p->festival_start_h * 3600 + rng_unit(&e->rng) * 1800
+					: rng_unit(&e->rng) * span * 0.95;
 			s->active_from = (int64_t)at;
 			schedule(e, e->start_us + (uint64_t)(at * US), EV_HUB_ARRIVE, s,
 				 0);

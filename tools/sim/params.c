@@ -151,6 +151,15 @@ int params_read(struct sim_params *p, const struct dw_config *c, char *err, size
 	p->hub = B("hub");
 	p->hub_passers = (uint32_t)I("hub_passers");
 	p->hub_dwell_s = F("hub_dwell_s");
+	p->den_random_dial = B("den_random_dial");
+	p->den_neighbours = B("den_neighbours");
+	p->den_at_hub = B("den_at_hub");
+	p->cc_gateway = B("cc_gateway");
+	p->festival = B("festival");
+	p->festival_crowd = (uint32_t)I("festival_crowd");
+	p->festival_start_h = F("festival_start_h");
+	p->festival_hours = F("festival_hours");
+	p->festival_rate = F("festival_rate");
 
 	if (p->city[strcspn(p->city, ",\"\r\n")] != '\0') {
 		snprintf(err, errlen,
@@ -186,7 +195,8 @@ int params_read(struct sim_params *p, const struct dw_config *c, char *err, size
 		return -1;
 	}
 	uint32_t specials =
-	    p->dens + (p->call_centre ? 1 : 0) + (p->m2m ? 1 : 0) + (p->hub ? 1 : 0);
+	    p->dens + (p->call_centre ? 1 : 0) + (p->m2m ? 1 : 0) + (p->hub ? 1 : 0) +
+	    (p->festival ? 1 : 0);
 	if ((uint64_t)p->grid_rows * p->grid_cols < specials) {
 		snprintf(err, errlen,
 			 "the grid has %u sites, too few for %u dens and negative sites",
@@ -197,7 +207,8 @@ int params_read(struct sim_params *p, const struct dw_config *c, char *err, size
 	double rotations = p->den_hours * 3600.0 / p->den_rotation_s + 2;
 	double sims = (double)p->subscribers +
 		      (double)p->dens * p->den_gateways * p->den_ports_max * rotations +
-		      p->cc_agents + p->m2m_devices + p->hub_passers;
+		      p->cc_agents + p->m2m_devices + p->hub_passers +
+		      (p->festival ? p->festival_crowd : 0);
 	if (sims > 8000000) {
 		snprintf(err, errlen,
 			 "the scenario needs %.0f SIMs (subscribers, den SIMs over all "

@@ -205,6 +205,7 @@ struct world {
 	struct port *ports;
 	uint32_t nports;
 	uint32_t cc_site, m2m_site, hub_site; /* UINT32_MAX when absent */
+	uint32_t festival_site;	       /* UINT32_MAX when absent; its crowd: ROLE_HUB, owner 1 */
 	uint32_t cc_first, cc_n, m2m_first, m2m_n;
 	uint32_t ncustomers;
 	struct contact *customers;
@@ -256,6 +257,10 @@ struct sim_params {
 	bool hub;
 	uint32_t hub_passers;
 	double hub_dwell_s;
+	/* quality-matrix variants */
+	bool den_random_dial, den_neighbours, den_at_hub, cc_gateway, festival;
+	uint32_t festival_crowd;
+	double festival_start_h, festival_hours, festival_rate;
 	int verbose;
 };
 

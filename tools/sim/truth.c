@@ -86,8 +86,9 @@ int truth_write(const struct world *w, const struct sim_stats *st, const char *p
 		const char *kind;
 	} neg[] = {{w->cc_site, "call_centre"},
 		   {w->m2m_site, "m2m"},
-		   {w->hub_site, "transport_hub"}};
-	for (int i = 0; i < 3; i++)
+		   {w->hub_site, "transport_hub"},
+		   {w->festival_site, "festival"}};
+	for (int i = 0; i < 4; i++)
 		if (neg[i].site != UINT32_MAX)
 			fprintf(f, "%s\n    { \"site_id\": \"%s\", \"kind\": \"%s\" }",
 				n++ ? "," : "", w->sites[neg[i].site].id, neg[i].kind);

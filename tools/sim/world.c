@@ -204,6 +204,42 @@ static void build_contacts(struct world *w, uint32_t first, uint32_t n)
 	free(fill);
 }
 
+/* The first free site of the eight around site (row by row), else any free one:
+ * neighbouring dens (sim.den_neighbours). */
+static uint32_t free_neighbour(struct world *w, uint32_t site, const uint8_t *taken)
+{
+	const struct sim_params *p = w->p;
+	int r = (int)(site / p->grid_cols), c = (int)(site % p->grid_cols);
+	for (int dr = -1; dr <= 1; dr++)
+		for (int dc = -1; dc <= 1; dc++) {
+			int nr = r + dr, nc = c + dc;
+			if ((dr || dc) && nr >= 0 && nc >= 0 && nr < (int)p->grid_rows &&
+			    nc < (int)p->grid_cols &&
+			    !taken[(uint32_t)nr * p->grid_cols + (uint32_t)nc])
+				return (uint32_t)nr * p->grid_cols + (uint32_t)nc;
+		}
+	return pick_site_excluding(w, taken);
+}
+
+
+/* A festival crowd (sim.festival): passers-by (ROLE_HUB, owner 1) who arrive at
+ * one site within half an hour and stay there for festival_hours. */
+static void add_festival(struct world *w, uint8_t *taken)
+{
+	const struct sim_params *p = w->p;
+	w->festival_site = pick_site_excluding(w, taken);
+	taken[w->festival_site] = 1;
+	for (uint32_t i = 0; i < p->festival_crowd; i++) {
+		uint32_t s = world_new_sim(w, ROLE_HUB, phone_imei(w), w->festival_site);
+		struct sub *x = &w->subs[s];
+		x->owner = 1;
+		x->home_cell = w->festival_site * 3 + (uint32_t)rng_below(&w->rng, 3);
+		x->work_cell = neighbour_site(w, w->festival_site) * 3 +
+			       (uint32_t)rng_below(&w->rng, 3);
+		x->cur_cell = x->home_cell;
+	}
+}
+
 static uint64_t den_tac(const struct sim_params *p, uint32_t n)
 {
 	uint32_t count = 1;
@@ -229,7 +265,8 @@ int world_build(struct world *w, const struct sim_params *p)
 	uint64_t max_ports = (uint64_t)p->dens * p->den_gateways * p->den_ports_max;
 	uint64_t cap = (uint64_t)p->subscribers + max_ports * rotations +
 		       (p->call_centre ? p->cc_agents : 0) +
-		       (p->m2m ? p->m2m_devices : 0) + (p->hub ? p->hub_passers : 0) + 16;
+		       (p->m2m ? p->m2m_devices : 0) + (p->hub ? p->hub_passers : 0) +
+		       (p->festival ? p->festival_crowd : 0) + 16;
 	w->capsubs = (uint32_t)cap;
 	w->subs = xcalloc(w->capsubs, sizeof *w->subs);
 	w->alloc_next = rng_below(&w->rng, 1000000);
@@ -255,7 +292,9 @@ int world_build(struct world *w, const struct sim_params *p)
 	w->ports = xcalloc(max_ports, sizeof *w->ports);
 	for (uint32_t d = 0; d < w->ndens; d++) {
 		struct den *dn = &w->dens[d];
-		dn->site = pick_site_excluding(w, taken);
+		dn->site = d > 0 && p->den_neighbours
+				   ? free_neighbour(w, w->dens[d - 1].site, taken)
+				   : pick_site_excluding(w, taken);
 		taken[dn->site] = 1;
 		dn->start = (int64_t)(p->den_start_h * 3600);
 		dn->end = dn->start + (int64_t)den_secs;
@@ -299,9 +338,15 @@ int world_build(struct world *w, const struct sim_params *p)
 		taken[w->cc_site] = 1;
 		w->cc_first = w->nsubs;
 		w->cc_n = p->cc_agents;
+		/* sim.cc_gateway: the agents' SIMs sit in a GSM gateway (the first den
+		 * TAC, consecutive serials) instead of in phones. */
+		uint64_t gw_imei0 = p->cc_gateway ? den_tac(p, 0) * 1000000ULL + 500000 +
+							rng_below(&w->rng, 400000)
+						  : 0;
 		for (uint32_t i = 0; i < p->cc_agents; i++) {
-			uint32_t s =
-			    world_new_sim(w, ROLE_CALL_CENTRE, phone_imei(w), w->cc_site);
+			uint32_t s = world_new_sim(
+			    w, ROLE_CALL_CENTRE,
+			    p->cc_gateway ? gw_imei0 + i : phone_imei(w), w->cc_site);
 			w->subs[s].cur_cell = w->subs[s].home_cell =
 			    w->subs[s].work_cell =
 				w->cc_site * 3 + (uint32_t)rng_below(&w->rng, 3);
@@ -335,8 +380,12 @@ int world_build(struct world *w, const struct sim_params *p)
 		}
 	}
 	if (p->hub) {
-		w->hub_site = pick_site_excluding(w, taken);
-		taken[w->hub_site] = 1;
+		if (p->den_at_hub && w->ndens) {
+			w->hub_site = w->dens[0].site;
+		} else {
+			w->hub_site = pick_site_excluding(w, taken);
+			taken[w->hub_site] = 1;
+		}
 		for (uint32_t i = 0; i < p->hub_passers; i++) {
 			uint32_t s =
 			    world_new_sim(w, ROLE_HUB, phone_imei(w), w->hub_site);
@@ -348,6 +397,9 @@ int world_build(struct world *w, const struct sim_params *p)
 			x->cur_cell = x->home_cell;
 		}
 	}
+	w->festival_site = UINT32_MAX;
+	if (p->festival)
+		add_festival(w, taken);
 	free(taken);
 	return 0;
 }
