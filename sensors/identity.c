@@ -8,20 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "denwatch/hash.h"
 #include "denwatch/ident.h"
 
 #define LEN_SHIFT 57
 #define NIL UINT32_MAX
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
 
 uint64_t dw_digits_pack(const char *s)
 {
@@ -85,7 +77,7 @@ static int index_grow(struct index *ix, const void *ctx, key_fn key)
 	for (uint32_t i = 0; ix->slot && i <= ix->mask; i++) {
 		if (!ix->slot[i])
 			continue;
-		uint32_t h = (uint32_t)mix64(key(ctx, ix->slot[i] - 1)) & (nsize - 1);
+		uint32_t h = (uint32_t)dw_mix64(key(ctx, ix->slot[i] - 1)) & (nsize - 1);
 		while (ns[h])
 			h = (h + 1) & (nsize - 1);
 		ns[h] = ix->slot[i];
@@ -101,7 +93,7 @@ static uint32_t index_find(const struct index *ix, const void *ctx, key_fn key,
 {
 	if (!ix->slot || !k)
 		return NIL;
-	for (uint32_t h = (uint32_t)mix64(k) & ix->mask;; h = (h + 1) & ix->mask) {
+	for (uint32_t h = (uint32_t)dw_mix64(k) & ix->mask;; h = (h + 1) & ix->mask) {
 		uint32_t s = ix->slot[h];
 		if (!s)
 			return NIL;
@@ -114,7 +106,7 @@ static int index_add(struct index *ix, const void *ctx, key_fn key, uint32_t e)
 {
 	if ((!ix->slot || (ix->n + 1) * 2 > ix->mask + 1) && index_grow(ix, ctx, key) < 0)
 		return -1;
-	uint32_t h = (uint32_t)mix64(key(ctx, e)) & ix->mask;
+	uint32_t h = (uint32_t)dw_mix64(key(ctx, e)) & ix->mask;
 	while (ix->slot[h])
 		h = (h + 1) & ix->mask;
 	ix->slot[h] = e + 1;
@@ -128,7 +120,7 @@ static void index_del(struct index *ix, const void *ctx, key_fn key, uint64_t k,
 {
 	if (!ix->slot || !k)
 		return;
-	uint32_t h = (uint32_t)mix64(k) & ix->mask;
+	uint32_t h = (uint32_t)dw_mix64(k) & ix->mask;
 	while (ix->slot[h] && ix->slot[h] != e + 1)
 		h = (h + 1) & ix->mask;
 	if (!ix->slot[h])
@@ -136,7 +128,7 @@ static void index_del(struct index *ix, const void *ctx, key_fn key, uint64_t k,
 	ix->slot[h] = 0;
 	ix->n--;
 	for (uint32_t j = (h + 1) & ix->mask; ix->slot[j]; j = (j + 1) & ix->mask) {
-		uint32_t home = (uint32_t)mix64(key(ctx, ix->slot[j] - 1)) & ix->mask;
+		uint32_t home = (uint32_t)dw_mix64(key(ctx, ix->slot[j] - 1)) & ix->mask;
 		/* move slot j back to h when h lies cyclically in [home, j) */
 		if (((j - home) & ix->mask) >= ((j - h) & ix->mask)) {
 			ix->slot[h] = ix->slot[j];
@@ -192,7 +184,7 @@ uint32_t dw_cells_intern(struct dw_cells *c, const char *cell)
 		return 0;
 	uint64_t k = str_hash(cell);
 	if (c->ix.slot) {
-		for (uint32_t h = (uint32_t)mix64(k) & c->ix.mask; c->ix.slot[h];
+		for (uint32_t h = (uint32_t)dw_mix64(k) & c->ix.mask; c->ix.slot[h];
 		     h = (h + 1) & c->ix.mask) {
 			uint32_t e = c->ix.slot[h] - 1;
 			if (strcmp(c->name[e], cell) == 0)

@@ -2,6 +2,7 @@
  * one array with a free list, found through an open-addressing index on
  * (subscriber key, window start), and chained per window start ("generation") so
  * that closing a window start touches only its own windows. */
+#include "denwatch/hash.h"
 #include "window.h"
 
 #include <math.h>
@@ -77,15 +78,6 @@ struct dw_windows {
 	struct dw_window_stats st;
 };
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
 
 uint64_t dw_contact_hash(const char *digits)
 {
@@ -120,7 +112,7 @@ static uint64_t win_key(const struct win *x)
 
 static uint32_t slot_hash(uint64_t key, int64_t start)
 {
-	return (uint32_t)mix64(key ^ mix64((uint64_t)start));
+	return (uint32_t)dw_mix64(key ^ dw_mix64((uint64_t)start));
 }
 
 /* ---- index on (key, start) ---- */
@@ -319,7 +311,7 @@ static uint32_t win_get(struct dw_windows *w, uint64_t imsi, uint64_t msisdn,
 
 static void hll_add(uint8_t *reg, uint64_t h)
 {
-	uint64_t x = mix64(h);
+	uint64_t x = dw_mix64(h);
 	uint32_t j = (uint32_t)(x >> (64 - HLL_P));
 	uint64_t rest = (x << HLL_P) | (UINT64_C(1) << (HLL_P - 1));
 	uint8_t rank = (uint8_t)(__builtin_clzll(rest) + 1);
@@ -447,7 +439,7 @@ static void imei_add(struct win *x, uint64_t imei)
 		return;
 	}
 	/* past the kept ones: a repeat sets the same bit and counts once */
-	uint64_t bit = UINT64_C(1) << (mix64(imei) & 63);
+	uint64_t bit = UINT64_C(1) << (dw_mix64(imei) & 63);
 	if (!(x->more->imei_bits & bit) && x->imeis_seen < UINT8_MAX) {
 		x->more->imei_bits |= bit;
 		x->imeis_seen++;

@@ -8,10 +8,7 @@ void rng_seed(struct rng *r, uint64_t seed)
 {
 	for (int i = 0; i < 4; i++) {
 		seed += 0x9e3779b97f4a7c15ULL;
-		uint64_t z = seed;
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		r->s[i] = z ^ (z >> 31);
+		r->s[i] = dw_mix64(seed);
 	}
 }
 

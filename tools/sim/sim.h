@@ -5,6 +5,7 @@
 #ifndef DW_SIM_H
 #define DW_SIM_H
 
+#include "denwatch/hash.h"
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,10 +55,7 @@ double rng_lognormal(struct rng *r, double median, double sigma);
 /* A 64-bit mix for tokens derived from ids (tags, branches, Call-IDs). */
 static inline uint64_t mix64(uint64_t x)
 {
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
+	return dw_mix64(x + 0x9e3779b97f4a7c15ULL); /* one splitmix64 step */
 }
 
 /* ---- pcap writer with Ethernet/IPv4/UDP framing (pcapw.c) ---- */
