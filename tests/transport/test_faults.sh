@@ -5,7 +5,8 @@
 #  3. a sensor killed (-9) mid-stream and restarted on its outbox;
 #  4. the correlator killed after one sensor finished, restarted before the other
 #     starts: the batch run must still end once the second finishes;
-#  5. one probe starting only after the other has finished: same flags and scores
+#  5. one probe starting only after the other has finished: same flags, scores and
+#     flag times
 #     (windows must not be scored on one probe's data alone).
 # Each disturbed run must end with the stored summary count and the flagged sites
 # of the undisturbed one: nothing lost, nothing twice.
@@ -36,9 +37,11 @@ wait_exit() { # pid seconds: status, or 124 (killed) when it does not exit in ti
 	wait "$1"
 }
 count() { sqlite3 "$1" 'select count(*) from summary' 2>/dev/null || echo 0; }
+# The flagged sites with their scores and first and last flag times: a restart must
+# resume scoring exactly where its last committed window left it.
 flags() {
 	"$CORRELATOR" sites --json --set "store.db=$1" --set "sites.cells=$OUT/cells.csv" |
-		jq -c '[.[].site_id] | sort'
+		jq -c '[.[] | {site_id, score, last_score, first_flagged, last_flagged}] | sort_by(.site_id)'
 }
 wait_count_over() { # db n seconds
 	for _ in $(seq $(($3 * 20))); do
@@ -64,11 +67,6 @@ wait_exit "$c" 120
 check_eq "undisturbed: correlator exit 0" 0 $?
 REF_COUNT=$(count "$TMP/ref.db")
 REF_FLAGS=$(flags "$TMP/ref.db")
-scores() {
-	"$CORRELATOR" sites --json --set "store.db=$1" --set "sites.cells=$OUT/cells.csv" |
-		jq -c '[.[] | {site_id, score}] | sort_by(.site_id)'
-}
-REF_SCORES=$(scores "$TMP/ref.db")
 check "undisturbed: summaries stored" test "$REF_COUNT" -gt 1000
 check "undisturbed: dens flagged" test "$REF_FLAGS" != "[]"
 
@@ -96,7 +94,7 @@ check_eq "correlator restart: S11 sensor exit 0" 0 $?
 wait_exit "$c" 120
 check_eq "correlator restart: correlator exit 0" 0 $?
 check_eq "correlator restart: stored summaries equal the undisturbed run's" "$REF_COUNT" "$(count "$TMP/c.db")"
-check_eq "correlator restart: flagged sites equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/c.db")"
+check_eq "correlator restart: flagged sites, scores and flag times equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/c.db")"
 check_eq "correlator restart: every (sensor, seq) once" "0" \
 	"$(sqlite3 "$TMP/c.db" 'select count(*) from (select sensor_id, seq from summary group by 1, 2 having count(*) > 1)')"
 
@@ -123,7 +121,7 @@ check_eq "sensor restart: S11 sensor exit 0" 0 $?
 wait_exit "$c" 120
 check_eq "sensor restart: correlator exit 0" 0 $?
 check_eq "sensor restart: stored summaries equal the undisturbed run's" "$REF_COUNT" "$(count "$TMP/s.db")"
-check_eq "sensor restart: flagged sites equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/s.db")"
+check_eq "sensor restart: flagged sites, scores and flag times equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/s.db")"
 grep -q "resuming an unfinished replay" "$TMP/s.log" && echo "# the restarted sensor resumed its replay"
 
 # 4. correlator killed after the IMS sensor finished: its end-of-stream is in the
@@ -146,7 +144,7 @@ check_eq "finished sensor: S11 sensor exit 0" 0 $?
 wait_exit "$c" 60
 check_eq "finished sensor: restarted correlator ends its batch run (exit 0)" 0 $?
 check_eq "finished sensor: stored summaries equal the undisturbed run's" "$REF_COUNT" "$(count "$TMP/f.db")"
-check_eq "finished sensor: flagged sites equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/f.db")"
+check_eq "finished sensor: flagged sites, scores and flag times equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/f.db")"
 
 # 5. the S11 probe starts only once the IMS probe has finished.
 EP="tcp://127.0.0.1:$(free_port)"
@@ -163,4 +161,4 @@ wait_exit "$b" 120
 check_eq "late probe: S11 sensor exit 0" 0 $?
 wait_exit "$c" 60
 check_eq "late probe: correlator exit 0" 0 $?
-check_eq "late probe: flagged sites and scores equal the undisturbed run's" "$REF_SCORES" "$(scores "$TMP/l.db")"
+check_eq "late probe: flagged sites, scores and flag times equal the undisturbed run's" "$REF_FLAGS" "$(flags "$TMP/l.db")"
