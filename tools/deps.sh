@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc make pkg-config libpcap-dev libzmq3-dev libsqlite3-dev libprotobuf-c-dev
 protobuf-c-compiler libinih-dev libjansson-dev libcmocka-dev tshark sqlite3 jq
-libxml2-utils clang libclang-rt-14-dev libsodium-dev python3"
+libxml2-utils clang libclang-rt-14-dev libsodium-dev python3 time"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
