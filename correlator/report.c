@@ -3,12 +3,11 @@
  * evaluation and tuning reports. Reads the tables scoring.c fills. */
 #include "report.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "denwatch/log.h"
 #include "scoring.h"
@@ -924,27 +923,17 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 	json_t *truth = truth_path ? load_truth(truth_path) : NULL;
 	if (truth_path && !truth)
 		return DW_EXIT_FAIL;
-	char path[512];
-	const char *tmpdir = getenv("TMPDIR");
-	snprintf(path, sizeof path, "%s/dwtune.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		dw_error("tune: cannot create a scratch copy: %s", strerror(errno));
+	char path[PATH_MAX], err[DW_ERR_LEN];
+	struct dw_store *copy = dw_store_scratch_copy(st, path, sizeof path, err, sizeof err);
+	if (!copy) {
+		dw_error("tune: %s", err);
 		json_decref(truth);
 		return DW_EXIT_FAIL;
 	}
-	close(fd);
-	char err[DW_ERR_LEN];
 	int rc = DW_EXIT_FAIL;
-	struct dw_store *copy = NULL;
 	struct strmap live, tuned;
 	flagset_load(dw_store_db(st), &live);
 	strmap_init(&tuned);
-	if (dw_store_copy_to(st, path, err, sizeof err) != 0 ||
-	    !(copy = dw_store_open_existing(path, err, sizeof err))) {
-		dw_error("tune: %s", err);
-		goto done;
-	}
 	if (dw_store_reset_derived(copy) != 0 || dw_scoring_run(copy, cfg, 1) < 0) {
 		dw_error("tune: replay failed");
 		goto done;
@@ -1010,13 +999,7 @@ int dw_report_tune(struct dw_store *st, const struct dw_config *cfg, FILE *out,
 	json_decref(res);
 	rc = DW_EXIT_OK;
 done:
-	dw_store_close(copy);
-	unlink(path);
-	char side[sizeof path + 8];
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	dw_store_scratch_remove(copy, path);
 	strmap_free(&live);
 	strmap_free(&tuned);
 	json_decref(truth);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -626,7 +627,7 @@ int dw_store_reset_derived(struct dw_store *st)
 			" DELETE FROM meta WHERE key = 'scored_until';");
 }
 
-int dw_store_copy_to(struct dw_store *st, const char *path, char *err, size_t errlen)
+static int copy_to(struct dw_store *st, const char *path, char *err, size_t errlen)
 {
 	sqlite3 *dst;
 	if (sqlite3_open(path, &dst) != SQLITE_OK) {
@@ -642,6 +643,42 @@ int dw_store_copy_to(struct dw_store *st, const char *path, char *err, size_t er
 		snprintf(err, errlen, "%s: copy failed: %s", path, sqlite3_errmsg(dst));
 	sqlite3_close(dst);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void remove_db_files(const char *path)
+{
+	char side[PATH_MAX + 8];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+struct dw_store *dw_store_scratch_copy(struct dw_store *st, char *path, size_t pathlen,
+				       char *err, size_t errlen)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	snprintf(path, pathlen, "%s/dwtune.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a scratch copy %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	close(fd);
+	struct dw_store *copy = NULL;
+	if (copy_to(st, path, err, errlen) != 0 ||
+	    !(copy = dw_store_open_existing(path, err, errlen))) {
+		remove_db_files(path);
+		return NULL;
+	}
+	return copy;
+}
+
+void dw_store_scratch_remove(struct dw_store *copy, const char *path)
+{
+	dw_store_close(copy);
+	remove_db_files(path);
 }
 
 /* ---- cell-site CSV ---- */

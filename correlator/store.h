@@ -74,7 +74,12 @@ int dw_store_each_summary(struct dw_store *st, int64_t from, int64_t to, dw_summ
  * tune on a copy of the store. */
 int dw_store_reset_derived(struct dw_store *st);
 
-/* Copies the whole store into a new file (SQLite backup API). */
-int dw_store_copy_to(struct dw_store *st, const char *path, char *err, size_t errlen);
+/* A scratch copy of the whole store for replays (tune): a new file in $TMPDIR (else
+ * /tmp), filled with the SQLite backup API and opened. Its name goes into path.
+ * NULL with the reason in err on failure (nothing is left behind). */
+struct dw_store *dw_store_scratch_copy(struct dw_store *st, char *path, size_t pathlen,
+				       char *err, size_t errlen);
+/* Closes a scratch copy and deletes its file with its WAL and shared-memory files. */
+void dw_store_scratch_remove(struct dw_store *copy, const char *path);
 
 #endif

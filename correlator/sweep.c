@@ -6,6 +6,7 @@
 #include "sweep.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,32 +66,20 @@ void dw_sweep_value(const struct dw_sweep *sw, int i, char *out, size_t outlen)
 /* Flags a replay with cfg would raise, into *flags. Returns 0 or -1 (logged). */
 static int replay(struct dw_store *st, const struct dw_config *cfg, struct strmap *flags)
 {
-	char path[] = "/tmp/dwsweep.XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		dw_error("tune: cannot create a scratch copy: %s", strerror(errno));
+	char path[PATH_MAX], err[DW_ERR_LEN];
+	struct dw_store *copy = dw_store_scratch_copy(st, path, sizeof path, err, sizeof err);
+	if (!copy) {
+		dw_error("tune: %s", err);
 		return -1;
 	}
-	close(fd);
-	char err[DW_ERR_LEN];
 	int rc = -1;
-	struct dw_store *copy = NULL;
-	if (dw_store_copy_to(st, path, err, sizeof err) != 0 ||
-	    !(copy = dw_store_open_existing(path, err, sizeof err))) {
-		dw_error("tune: %s", err);
-	} else if (dw_store_reset_derived(copy) != 0 || dw_scoring_run(copy, cfg, 1) < 0) {
+	if (dw_store_reset_derived(copy) != 0 || dw_scoring_run(copy, cfg, 1) < 0) {
 		dw_error("tune: replay failed");
 	} else {
 		dw_report_flags_load(dw_store_db(copy), flags);
 		rc = 0;
 	}
-	dw_store_close(copy);
-	unlink(path);
-	char side[sizeof path + 8];
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
+	dw_store_scratch_remove(copy, path);
 	return rc;
 }
 
