@@ -4,6 +4,7 @@
  * "done" ones (all legs final, remembered SIP_CALL_LINGER_S for retransmissions).
  * Each entry holds up to two legs, the originating (MO) and terminating (MT) one,
  * because a probe may see both legs of one call under a single Call-ID. */
+#include "denwatch/str.h"
 #include "sip_call.h"
 
 #include <stdbool.h>
@@ -67,21 +68,11 @@ static uint32_t hash_id(const char *s)
 	return h;
 }
 
-static void copy(char *dst, size_t dstlen, const char *src)
-{
-	if (!src) {
-		dst[0] = '\0';
-		return;
-	}
-	size_t n = strnlen(src, dstlen - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 static void set_if(char *dst, size_t dstlen, const char *src)
 {
 	if (src && src[0])
-		copy(dst, dstlen, src);
+		dw_str_copy(dst, dstlen, src);
 }
 
 static void list_remove(struct list *l, struct call *c)
@@ -185,12 +176,12 @@ static void emit_full(struct sip_call_table *t, const struct call *c, enum dw_ev
 	ev.proto = DW_PROTO_SIP;
 	ev.kind = kind;
 	ev.dir = dir;
-	copy(ev.imsi, sizeof ev.imsi, who->imsi);
-	copy(ev.msisdn, sizeof ev.msisdn, who->msisdn);
-	copy(ev.imei, sizeof ev.imei, who->imei);
-	copy(ev.peer, sizeof ev.peer, who->peer);
-	copy(ev.cell, sizeof ev.cell, who->cell);
-	copy(ev.call_id, sizeof ev.call_id, c->id);
+	dw_str_copy(ev.imsi, sizeof ev.imsi, who->imsi);
+	dw_str_copy(ev.msisdn, sizeof ev.msisdn, who->msisdn);
+	dw_str_copy(ev.imei, sizeof ev.imei, who->imei);
+	dw_str_copy(ev.peer, sizeof ev.peer, who->peer);
+	dw_str_copy(ev.cell, sizeof ev.cell, who->cell);
+	dw_str_copy(ev.call_id, sizeof ev.call_id, c->id);
 	ev.duration_s = duration_s;
 	ev.status = status;
 	t->emit(t->arg, &ev);
@@ -277,7 +268,7 @@ static struct call *lookup_or_add(struct sip_call_table *t, const char *id, bool
 	c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	copy(c->id, sizeof c->id, id);
+	dw_str_copy(c->id, sizeof c->id, id);
 	c->hash = h;
 	if (t->n >= t->nbuckets)
 		grow(t);
@@ -304,11 +295,11 @@ static void touch(struct sip_call_table *t, struct call *c, int64_t ts_us)
 static void party_from(struct party *p, const struct sip_call_msg *m)
 {
 	memset(p, 0, sizeof *p);
-	copy(p->imsi, sizeof p->imsi, m->imsi);
-	copy(p->msisdn, sizeof p->msisdn, m->msisdn);
-	copy(p->imei, sizeof p->imei, m->imei);
-	copy(p->peer, sizeof p->peer, m->peer);
-	copy(p->cell, sizeof p->cell, m->cell);
+	dw_str_copy(p->imsi, sizeof p->imsi, m->imsi);
+	dw_str_copy(p->msisdn, sizeof p->msisdn, m->msisdn);
+	dw_str_copy(p->imei, sizeof p->imei, m->imei);
+	dw_str_copy(p->peer, sizeof p->peer, m->peer);
+	dw_str_copy(p->cell, sizeof p->cell, m->cell);
 }
 
 static void on_invite(struct sip_call_table *t, struct call *c, const struct sip_call_msg *m)
@@ -345,7 +336,7 @@ static void on_provisional(struct sip_call_table *t, struct call *c, const struc
 	if (l->state != LEG_TRYING || !m->cell || !m->cell[0] || strcmp(l->who.cell, m->cell) == 0)
 		return;
 	/* The callee's cell, known before any answer. */
-	copy(l->who.cell, sizeof l->who.cell, m->cell);
+	dw_str_copy(l->who.cell, sizeof l->who.cell, m->cell);
 	emit(t, c, DW_EV_LOCATION, DW_DIR_MT, &l->who, m->ts_us);
 }
 
@@ -425,7 +416,7 @@ void sip_calls_input(struct sip_call_table *t, const struct sip_call_msg *m)
 		      m->kind == SIP_CALL_REGISTERED || m->kind == SIP_CALL_SMS;
 	sip_calls_expire(t, m->ts_us);
 	char id[DW_CALL_ID_MAX];
-	copy(id, sizeof id, m->call_id);
+	dw_str_copy(id, sizeof id, m->call_id);
 	struct call *c = lookup_or_add(t, id, create);
 	if (!c)
 		return;

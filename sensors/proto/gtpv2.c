@@ -16,15 +16,7 @@
 #include "../identity.h"
 #include "../pipeline.h"
 #include "denwatch/cursor.h"
-
-/* strlcpy-like copy of a C string into dst[dstlen] (snprintf "%s" without the
- * format machinery; this runs per event). */
-static void copy_str(char *dst, size_t dstlen, const char *src)
-{
-	size_t n = strnlen(src, dstlen - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
+#include "denwatch/str.h"
 
 /* ---- decoding ---- */
 
@@ -517,10 +509,10 @@ static void emit(struct dw_pipeline *pl, const struct dw_packet *pkt,
 	ev.proto = DW_PROTO_GTPV2;
 	ev.kind = kind;
 	ev.session_op = op;
-	copy_str(ev.imsi, sizeof ev.imsi, m->imsi);
-	copy_str(ev.msisdn, sizeof ev.msisdn, m->msisdn);
-	copy_str(ev.imei, sizeof ev.imei, m->imei);
-	copy_str(ev.cell, sizeof ev.cell, m->cell);
+	dw_str_copy(ev.imsi, sizeof ev.imsi, m->imsi);
+	dw_str_copy(ev.msisdn, sizeof ev.msisdn, m->msisdn);
+	dw_str_copy(ev.imei, sizeof ev.imei, m->imei);
+	dw_str_copy(ev.cell, sizeof ev.cell, m->cell);
 	if (x && x->who_msisdn)
 		unpack_into(x->who, ev.msisdn, sizeof ev.msisdn);
 	else if (x)
