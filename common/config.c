@@ -10,23 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
-static const struct dw_key_def *const key_tables[] = { dw_keys_core, dw_keys_transport, dw_keys_correlator,
-						       dw_keys_sim };
-
-static size_t count_keys(void)
-{
-	size_t n = 0;
-	for (size_t t = 0; t < sizeof key_tables / sizeof key_tables[0]; t++)
-		for (const struct dw_key_def *k = key_tables[t]; k->section; k++)
-			n++;
-	return n;
-}
-
 static long find_key(const struct dw_config *c, const char *section, size_t seclen,
 		     const char *name)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		const struct dw_key_def *k = c->defs[i];
+		const struct dw_key_def *k = &dw_keys[i];
 		if (strlen(k->section) == seclen && strncmp(k->section, section, seclen) == 0 &&
 		    strcmp(k->name, name) == 0)
 			return (long)i;
@@ -134,22 +122,18 @@ static void store_value(struct dw_config *c, size_t i, struct dw_config_value *v
 int dw_config_init(struct dw_config *c)
 {
 	memset(c, 0, sizeof *c);
-	c->n = count_keys();
-	c->defs = calloc(c->n, sizeof *c->defs);
+	c->n = DW_KEY_COUNT;
+	c->defs = dw_keys;
 	c->v = calloc(c->n, sizeof *c->v);
-	if (!c->defs || !c->v)
+	if (!c->v)
 		abort();
-	size_t i = 0;
-	for (size_t t = 0; t < sizeof key_tables / sizeof key_tables[0]; t++)
-		for (const struct dw_key_def *k = key_tables[t]; k->section; k++)
-			c->defs[i++] = k;
-	for (i = 0; i < c->n; i++) {
+	for (size_t i = 0; i < c->n; i++) {
 		char why[256];
 		struct dw_config_value v;
-		if (parse_value(c->defs[i], c->defs[i]->def, &v, why, sizeof why) != 0) {
-			/* A bad default is a bug in a key table: stop at once. */
-			fprintf(stderr, "bad default for %s.%s: %s\n", c->defs[i]->section,
-				c->defs[i]->name, why);
+		if (parse_value(&dw_keys[i], dw_keys[i].def, &v, why, sizeof why) != 0) {
+			/* A bad default is a bug in a key list: stop at once. */
+			fprintf(stderr, "bad default for %s.%s: %s\n", dw_keys[i].section,
+				dw_keys[i].name, why);
 			abort();
 		}
 		v.origin = "default";
@@ -163,7 +147,6 @@ void dw_config_free(struct dw_config *c)
 	for (size_t i = 0; c->v && i < c->n; i++)
 		free(c->v[i].text);
 	free(c->v);
-	free(c->defs);
 	free(c->path);
 	memset(c, 0, sizeof *c);
 }
@@ -211,7 +194,7 @@ static int on_ini_value(void *user, const char *section, const char *name,
 		return 0;
 	}
 	struct dw_config_value v;
-	if (parse_value(st->c->defs[i], value, &v, why, sizeof why) != 0) {
+	if (parse_value(&dw_keys[i], value, &v, why, sizeof why) != 0) {
 		snprintf(st->err, st->errlen, "%s:%d: %s.%s: %s", st->path, st->line, section,
 			 name, why);
 		st->failed = true;
@@ -275,7 +258,7 @@ int dw_config_set(struct dw_config *c, const char *assignment, char *err, size_t
 	}
 	char why[256];
 	struct dw_config_value v;
-	if (parse_value(c->defs[i], eq + 1, &v, why, sizeof why) != 0) {
+	if (parse_value(&dw_keys[i], eq + 1, &v, why, sizeof why) != 0) {
 		snprintf(err, errlen, "--set %.*s: %s", (int)(eq - assignment), assignment, why);
 		return -1;
 	}
@@ -310,56 +293,39 @@ int dw_config_setup(struct dw_config *c, const char *path, const char *const *se
 	return 0;
 }
 
-static size_t key_index(const struct dw_config *c, const char *key, enum dw_key_type want)
+long dw_config_find(const struct dw_config *c, const char *key)
 {
 	const char *dot = strchr(key, '.');
-	long i = dot ? find_key(c, key, (size_t)(dot - key), dot + 1) : -1;
-	if (i < 0) {
-		fprintf(stderr, "BUG: config key %s is not declared\n", key);
-		abort();
-	}
-	enum dw_key_type t = c->defs[i]->type;
-	bool ok = t == want || (want == DW_KEY_STRING && t == DW_KEY_ENUM) ||
-		  (want == DW_KEY_DOUBLE && t == DW_KEY_INT);
-	if (!ok) {
-		fprintf(stderr, "BUG: config key %s read with the wrong type\n", key);
-		abort();
-	}
-	return (size_t)i;
+	return dot ? find_key(c, key, (size_t)(dot - key), dot + 1) : -1;
 }
 
-long long dw_config_int(const struct dw_config *c, const char *key)
+long long dw_config_int(const struct dw_config *c, enum dw_int_key k)
 {
-	return c->v[key_index(c, key, DW_KEY_INT)].i;
+	return c->v[k].i;
 }
 
-double dw_config_double(const struct dw_config *c, const char *key)
+double dw_config_double(const struct dw_config *c, enum dw_double_key k)
 {
-	return c->v[key_index(c, key, DW_KEY_DOUBLE)].d;
+	return c->v[k].d;
 }
 
-bool dw_config_bool(const struct dw_config *c, const char *key)
+bool dw_config_bool(const struct dw_config *c, enum dw_bool_key k)
 {
-	return c->v[key_index(c, key, DW_KEY_BOOL)].b;
+	return c->v[k].b;
 }
 
-const char *dw_config_str(const struct dw_config *c, const char *key)
+const char *dw_config_str(const struct dw_config *c, enum dw_str_key k)
 {
-	return c->v[key_index(c, key, DW_KEY_STRING)].text;
+	return c->v[k].text;
 }
 
-void dw_config_origin(const struct dw_config *c, const char *key, char *out, size_t outlen)
+void dw_config_origin(const struct dw_config *c, int k, char *out,
+		      size_t outlen)
 {
-	const char *dot = strchr(key, '.');
-	long i = dot ? find_key(c, key, (size_t)(dot - key), dot + 1) : -1;
-	if (i < 0) {
-		snprintf(out, outlen, "?");
-		return;
-	}
-	if (c->v[i].line > 0)
-		snprintf(out, outlen, "%s:%d", c->v[i].origin, c->v[i].line);
+	if (c->v[k].line > 0)
+		snprintf(out, outlen, "%s:%d", c->v[k].origin, c->v[k].line);
 	else
-		snprintf(out, outlen, "%s", c->v[i].origin);
+		snprintf(out, outlen, "%s", c->v[k].origin);
 }
 
 static void write_wrapped_comment(FILE *f, const char *text)
@@ -391,12 +357,12 @@ void dw_config_write(FILE *f, const struct dw_config *c)
 	}
 	fprintf(f, "; denwatch configuration, read by denwatch-sensor, denwatch-correlator\n"
 		   "; and denwatch-sim. Every key can be overridden on the command line with\n"
-		   "; --set section.key=value. Generated from the key tables in common/keys_*.c\n"
+		   "; --set section.key=value. Generated from the key lists in include/denwatch/keys/\n"
 		   "; by 'make config'; edit values freely, a key the programs do not know is an\n"
 		   "; error.\n");
 	const char *section = "";
 	for (size_t i = 0; i < c->n; i++) {
-		const struct dw_key_def *k = c->defs[i];
+		const struct dw_key_def *k = &dw_keys[i];
 		/* Simulator knobs default to the chosen preset's values, so the file
 		 * shows them commented out: uncommenting one pins it for every preset. */
 		bool preset_knob = strcmp(k->section, "sim") == 0;

@@ -159,16 +159,17 @@ int dw_curve_read_key(const char *path, int secret, char out[DW_Z85_KEY_LEN + 1]
 }
 
 /* Reads the key named by a config key; prints the one line on failure. */
-static int config_key(const struct dw_config *cfg, const char *cfgkey, int secret,
+static int config_key(const struct dw_config *cfg, enum dw_str_key cfgkey, int secret,
 		      char out[DW_Z85_KEY_LEN + 1])
 {
 	char err[DW_ERR_LEN] = "";
 	const char *path = dw_config_str(cfg, cfgkey);
 	if (dw_curve_read_key(path, secret, out, err, sizeof err) == 0)
 		return 0;
-	dw_error("%s (config %s; transport.curve is on; make keys with `%s keygen --out DIR`)",
-		 err, cfgkey,
-		 strstr(cfgkey, "sensor") ? "denwatch-sensor" : "denwatch-correlator");
+	const char *name = dw_keys[cfgkey].name;
+	dw_error("%s (config transport.%s; transport.curve is on; make keys with `%s keygen "
+		 "--out DIR`)",
+		 err, name, strstr(name, "sensor") ? "denwatch-sensor" : "denwatch-correlator");
 	return -1;
 }
 
@@ -179,11 +180,11 @@ int dw_curve_client_setup(void *sock, const struct dw_config *cfg)
 		dw_error("transport.curve is on but this libzmq has no CURVE support");
 		return -1;
 	}
-	if (config_key(cfg, "transport.server_public_key", 0, server) ||
-	    config_key(cfg, "transport.sensor_secret_key", 1, sec))
+	if (config_key(cfg, DWK_transport_server_public_key, 0, server) ||
+	    config_key(cfg, DWK_transport_sensor_secret_key, 1, sec))
 		return -1;
 	if (zmq_curve_public(pub, sec) != 0) {
-		dw_error("%s: cannot derive the public key", dw_config_str(cfg, "transport.sensor_secret_key"));
+		dw_error("%s: cannot derive the public key", dw_config_str(cfg, DWK_transport_sensor_secret_key));
 		return -1;
 	}
 	if (zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY, server, DW_Z85_KEY_LEN) ||
@@ -203,7 +204,7 @@ int dw_curve_server_setup(void *sock, const struct dw_config *cfg)
 		dw_error("transport.curve is on but this libzmq has no CURVE support");
 		return -1;
 	}
-	if (config_key(cfg, "transport.server_secret_key", 1, sec))
+	if (config_key(cfg, DWK_transport_server_secret_key, 1, sec))
 		return -1;
 	if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one) ||
 	    zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, sec, DW_Z85_KEY_LEN) ||
@@ -364,7 +365,7 @@ struct dw_zap *dw_zap_start(void *ctx, const struct dw_config *cfg)
 	struct dw_zap *z = calloc(1, sizeof(*z));
 	if (!z)
 		return NULL;
-	snprintf(z->path, sizeof z->path, "%s", dw_config_str(cfg, "transport.allow_list"));
+	snprintf(z->path, sizeof z->path, "%s", dw_config_str(cfg, DWK_transport_allow_list));
 	if (load_allow_list(z, z->path))
 		goto fail;
 	z->sock = zmq_socket(ctx, ZMQ_REP);

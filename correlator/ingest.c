@@ -366,7 +366,7 @@ static void reload(struct ingest *in)
 	}
 	size_t changed = 0;
 	for (size_t i = 0; i < cfg->n && i < fresh.n; i++) {
-		const char *sec = cfg->defs[i]->section;
+		const char *sec = cfg->defs[i].section;
 		if (strcmp(sec, "scoring") != 0 && strcmp(sec, "sites") != 0)
 			continue;
 		if (cfg->v[i].origin && strcmp(cfg->v[i].origin, "--set") == 0)
@@ -388,14 +388,14 @@ static int setup(struct ingest *in, const struct dw_ingest_opts *opts)
 	struct dw_config *cfg = in->cfg;
 	const char *ep = opts && opts->endpoint && *opts->endpoint
 				 ? opts->endpoint
-				 : dw_config_str(cfg, "transport.endpoint");
-	int hwm = (int)dw_config_int(cfg, "transport.hwm"), linger = 1000;
-	in->max_msg = (size_t)dw_config_int(cfg, "transport.max_message_kb") * 1024;
+				 : dw_config_str(cfg, DWK_transport_endpoint);
+	int hwm = (int)dw_config_int(cfg, DWK_transport_hwm), linger = 1000;
+	in->max_msg = (size_t)dw_config_int(cfg, DWK_transport_max_message_kb) * 1024;
 	/* ZeroMQ itself drops the connection of a peer sending more than twice the
 	 * limit; between the limit and that, messages are counted as oversized. */
 	int64_t zmax = (int64_t)in->max_msg * 2;
-	in->commit_batch = (size_t)dw_config_int(cfg, "transport.commit_batch");
-	in->commit_interval_ms = dw_config_int(cfg, "transport.commit_interval_ms");
+	in->commit_batch = (size_t)dw_config_int(cfg, DWK_transport_commit_batch);
+	in->commit_interval_ms = dw_config_int(cfg, DWK_transport_commit_interval_ms);
 	in->sensors = calloc(MAX_SENSORS, sizeof(*in->sensors));
 	in->bad_peers = calloc(MAX_PEERS, sizeof(*in->bad_peers));
 	in->sums = calloc(DW_WIRE_MAX_BATCH, sizeof(*in->sums));
@@ -405,7 +405,7 @@ static int setup(struct ingest *in, const struct dw_ingest_opts *opts)
 		return -1;
 	}
 	dw_store_each_finished_sensor(in->st, preload_finished, in);
-	bool curve = dw_config_bool(cfg, "transport.curve");
+	bool curve = dw_config_bool(cfg, DWK_transport_curve);
 	in->sock = zmq_socket(in->ctx, ZMQ_ROUTER);
 	if (!in->sock) {
 		dw_error("run: cannot create a ZeroMQ socket: %s", zmq_strerror(errno));

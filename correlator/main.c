@@ -70,11 +70,11 @@ static struct dw_store *open_store(const struct opts *o, const struct dw_config 
 				   bool create)
 {
 	char err[DW_ERR_LEN], origin[300];
-	const char *path = o->db ? o->db : dw_config_str(cfg, "store.db");
+	const char *path = o->db ? o->db : dw_config_str(cfg, DWK_store_db);
 	if (o->db)
 		snprintf(origin, sizeof origin, "--db");
 	else
-		dw_config_origin(cfg, "store.db", origin, sizeof origin);
+		dw_config_origin(cfg, DWK_store_db, origin, sizeof origin);
 	struct dw_store *st = create ? dw_store_open(path, err, sizeof err)
 				     : dw_store_open_existing(path, err, sizeof err);
 	if (!st)
@@ -89,10 +89,10 @@ static int check_lists(const struct dw_config *cfg)
 		dw_error("%s", err);
 		return -1;
 	}
-	const char *cells = dw_config_str(cfg, "sites.cells");
+	const char *cells = dw_config_str(cfg, DWK_sites_cells);
 	if (*cells && access(cells, R_OK) != 0) {
 		char origin[300];
-		dw_config_origin(cfg, "sites.cells", origin, sizeof origin);
+		dw_config_origin(cfg, DWK_sites_cells, origin, sizeof origin);
 		dw_error("%s: sites.cells: cannot open '%s': %s", origin, cells, strerror(errno));
 		return -1;
 	}
@@ -102,8 +102,8 @@ static int check_lists(const struct dw_config *cfg)
 static int load_cells(struct dw_store *st, const struct dw_config *cfg)
 {
 	char err[DW_ERR_LEN], origin[300];
-	if (dw_store_load_cells(st, dw_config_str(cfg, "sites.cells"), err, sizeof err) != 0) {
-		dw_config_origin(cfg, "sites.cells", origin, sizeof origin);
+	if (dw_store_load_cells(st, dw_config_str(cfg, DWK_sites_cells), err, sizeof err) != 0) {
+		dw_config_origin(cfg, DWK_sites_cells, origin, sizeof origin);
 		dw_error("%s: sites.cells: %s", origin, err);
 		return -1;
 	}
@@ -578,7 +578,7 @@ int main(int argc, char **argv)
 		dw_config_free(&cfg);
 		return DW_EXIT_USAGE;
 	}
-	int lvl = dw_log_level_parse(dw_config_str(&cfg, "log.level"));
+	int lvl = dw_log_level_parse(dw_config_str(&cfg, DWK_log_level));
 	if (lvl >= 0)
 		dw_log_set_level((enum dw_log_level)lvl);
 	rc = sc->run(&o, &cfg);

@@ -123,79 +123,80 @@ struct ctx {
 
 static void read_params(struct params *p, const struct dw_config *c)
 {
-#define I(k) ((double)dw_config_int(c, "scoring." k))
-#define D(k) dw_config_double(c, "scoring." k)
-	p->ws = dw_config_int(c, "window.seconds");
-	p->horizon = dw_config_int(c, "scoring.horizon_s");
-	p->dev_horizon = dw_config_int(c, "scoring.device_horizon_s");
-	p->baseline_s = dw_config_int(c, "scoring.baseline_s");
-	p->baseline_min_s = dw_config_int(c, "scoring.baseline_min_s");
-	p->min_activity = I("min_activity");
-	p->volume_ph = D("volume_per_hour");
-	p->asym = D("asymmetry_ratio");
-	p->fanout_ratio = D("fanout_ratio");
-	p->fanout_min = I("fanout_min");
-	p->answer_max = D("answer_ratio_max");
-	p->min_calls = I("min_calls");
-	p->short_share = D("short_share");
-	p->mean_dur_max = D("mean_duration_max_s");
-	p->seq_min = I("seq_run_min");
-	p->still_min = I("still_min_windows");
-	p->no_data_max = I("no_data_max");
-	static const char *const wk[R_NSUB] = {
-		"scoring.w_volume",      "scoring.w_asymmetry",     "scoring.w_fanout",
-		"scoring.w_answer_ratio", "scoring.w_short_calls",  "scoring.w_mean_duration",
-		"scoring.w_sequential",  "scoring.w_stillness",     "scoring.w_no_data",
-		"scoring.w_gateway_tac", "scoring.w_imei_many_imsis", "scoring.w_imsi_many_imeis"
+#define I(k) ((double)dw_config_int(c, DWK_scoring_##k))
+#define D(k) dw_config_double(c, DWK_scoring_##k)
+	p->ws = dw_config_int(c, DWK_window_seconds);
+	p->horizon = dw_config_int(c, DWK_scoring_horizon_s);
+	p->dev_horizon = dw_config_int(c, DWK_scoring_device_horizon_s);
+	p->baseline_s = dw_config_int(c, DWK_scoring_baseline_s);
+	p->baseline_min_s = dw_config_int(c, DWK_scoring_baseline_min_s);
+	p->min_activity = I(min_activity);
+	p->volume_ph = D(volume_per_hour);
+	p->asym = D(asymmetry_ratio);
+	p->fanout_ratio = D(fanout_ratio);
+	p->fanout_min = I(fanout_min);
+	p->answer_max = D(answer_ratio_max);
+	p->min_calls = I(min_calls);
+	p->short_share = D(short_share);
+	p->mean_dur_max = D(mean_duration_max_s);
+	p->seq_min = I(seq_run_min);
+	p->still_min = I(still_min_windows);
+	p->no_data_max = I(no_data_max);
+	static const enum dw_double_key wk[R_NSUB] = {
+		DWK_scoring_w_volume,      DWK_scoring_w_asymmetry,     DWK_scoring_w_fanout,
+		DWK_scoring_w_answer_ratio, DWK_scoring_w_short_calls,  DWK_scoring_w_mean_duration,
+		DWK_scoring_w_sequential,  DWK_scoring_w_stillness,     DWK_scoring_w_no_data,
+		DWK_scoring_w_gateway_tac, DWK_scoring_w_imei_many_imsis, DWK_scoring_w_imsi_many_imeis
 	};
 	for (int i = 0; i < R_NSUB; i++)
 		p->w_sub[i] = dw_config_double(c, wk[i]);
-	p->imei_imsis_min = I("imei_imsis_min");
-	p->imsi_imeis_min = I("imsi_imeis_min");
-	p->suspect_threshold = D("suspect_threshold");
-	p->suspect_min_beh = D("suspect_min_behaviour");
-	p->site_suspects_min = I("site_suspects_min");
-	p->site_share = D("site_suspect_share");
-	p->traffic_share = D("site_traffic_share");
-	p->site_tac_min = I("site_tac_min");
-	p->serial_min = I("serial_cluster_min");
-	p->serial_span = I("serial_span");
-	p->rotation_min = I("rotation_min");
-	p->lockstep_min = I("lockstep_min");
-	p->lockstep_s = I("lockstep_s");
-	p->lockstep_warmup = I("lockstep_warmup_s");
-	p->shared_jaccard = D("shared_list_jaccard");
-	p->shared_min = I("shared_list_min");
-	p->baseline_rise = D("baseline_rise");
-	p->rule_cap = D("rule_cap");
-	p->flag_threshold = D("flag_threshold");
-	p->w_suspects = D("w_suspects");
-	p->w_share = D("w_suspect_share");
-	p->w_traffic = D("w_traffic_share");
-	p->w_tacs = D("w_site_tacs");
-	p->w_serial = D("w_serial_cluster");
-	p->w_rotation = D("w_sim_rotation");
-	p->w_lockstep = D("w_lock_step");
-	p->w_shared = D("w_shared_list");
-	p->w_baseline = D("w_baseline_rise");
+	p->imei_imsis_min = I(imei_imsis_min);
+	p->imsi_imeis_min = I(imsi_imeis_min);
+	p->suspect_threshold = D(suspect_threshold);
+	p->suspect_min_beh = D(suspect_min_behaviour);
+	p->site_suspects_min = I(site_suspects_min);
+	p->site_share = D(site_suspect_share);
+	p->traffic_share = D(site_traffic_share);
+	p->site_tac_min = I(site_tac_min);
+	p->serial_min = I(serial_cluster_min);
+	p->serial_span = I(serial_span);
+	p->rotation_min = I(rotation_min);
+	p->lockstep_min = I(lockstep_min);
+	p->lockstep_s = I(lockstep_s);
+	p->lockstep_warmup = I(lockstep_warmup_s);
+	p->shared_jaccard = D(shared_list_jaccard);
+	p->shared_min = I(shared_list_min);
+	p->baseline_rise = D(baseline_rise);
+	p->rule_cap = D(rule_cap);
+	p->flag_threshold = D(flag_threshold);
+	p->w_suspects = D(w_suspects);
+	p->w_share = D(w_suspect_share);
+	p->w_traffic = D(w_traffic_share);
+	p->w_tacs = D(w_site_tacs);
+	p->w_serial = D(w_serial_cluster);
+	p->w_rotation = D(w_sim_rotation);
+	p->w_lockstep = D(w_lock_step);
+	p->w_shared = D(w_shared_list);
+	p->w_baseline = D(w_baseline_rise);
 #undef I
 #undef D
 }
 
 /* Reads the first column of a CSV list with the given header's first field into m,
  * checking each value with valid(). */
-static int load_list(struct strmap *m, const struct dw_config *cfg, const char *key,
+static int load_list(struct strmap *m, const struct dw_config *cfg, enum dw_str_key key,
 		     const char *first_col, bool (*valid)(const char *), char *err,
 		     size_t errlen)
 {
 	const char *path = dw_config_str(cfg, key);
-	char origin[256];
+	char origin[256], name[80];
+	snprintf(name, sizeof name, "%s.%s", dw_keys[key].section, dw_keys[key].name);
 	dw_config_origin(cfg, key, origin, sizeof origin);
 	if (!*path)
 		return 0;
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errlen, "%s: %s: cannot open '%s': %s", origin, key, path,
+		snprintf(err, errlen, "%s: %s: cannot open '%s': %s", origin, name, path,
 			 strerror(errno));
 		return -1;
 	}
@@ -207,7 +208,7 @@ static int load_list(struct strmap *m, const struct dw_config *cfg, const char *
 		if (lineno == 1) {
 			if (strcmp(line, first_col) != 0) {
 				snprintf(err, errlen, "%s: %s: %s:1: expected a header starting '%s'",
-					 origin, key, path, first_col);
+					 origin, name, path, first_col);
 				rv = -1;
 				break;
 			}
@@ -216,7 +217,7 @@ static int load_list(struct strmap *m, const struct dw_config *cfg, const char *
 		if (!line[0] || line[0] == '#')
 			continue;
 		if (!valid(line)) {
-			snprintf(err, errlen, "%s: %s: %s:%d: '%s' is not a valid %s", origin, key,
+			snprintf(err, errlen, "%s: %s: %s:%d: '%s' is not a valid %s", origin, name,
 				 path, lineno, line, first_col);
 			rv = -1;
 			break;
@@ -224,7 +225,7 @@ static int load_list(struct strmap *m, const struct dw_config *cfg, const char *
 		strmap_put(m, line, 1);
 	}
 	if (rv == 0 && lineno == 0) {
-		snprintf(err, errlen, "%s: %s: %s: empty file, expected a header", origin, key,
+		snprintf(err, errlen, "%s: %s: %s: empty file, expected a header", origin, name,
 			 path);
 		rv = -1;
 	}
@@ -238,15 +239,15 @@ static bool valid_site(const char *s) { return *s && strlen(s) < DW_CELL_MAX + 8
 
 static int load_lists(struct ctx *x, const struct dw_config *cfg, char *err, size_t errlen)
 {
-	if (load_list(&x->tacs, cfg, "scoring.gateway_tacs", "tac", valid_tac, err, errlen) ||
-	    load_list(&x->allow_num, cfg, "scoring.allowlist_numbers", "msisdn", valid_number,
+	if (load_list(&x->tacs, cfg, DWK_scoring_gateway_tacs, "tac", valid_tac, err, errlen) ||
+	    load_list(&x->allow_num, cfg, DWK_scoring_allowlist_numbers, "msisdn", valid_number,
 		      err, errlen) ||
-	    load_list(&x->allow_site, cfg, "scoring.allowlist_sites", "site_id", valid_site, err,
+	    load_list(&x->allow_site, cfg, DWK_scoring_allowlist_sites, "site_id", valid_site, err,
 		      errlen))
 		return -1;
-	const char *extra = dw_config_str(cfg, "scoring.extra_tacs");
+	const char *extra = dw_config_str(cfg, DWK_scoring_extra_tacs);
 	char origin[256];
-	dw_config_origin(cfg, "scoring.extra_tacs", origin, sizeof origin);
+	dw_config_origin(cfg, DWK_scoring_extra_tacs, origin, sizeof origin);
 	for (const char *p = extra; *p;) {
 		size_t n = strcspn(p, ", ");
 		char tac[DW_TAC_LEN + 1];
@@ -1083,7 +1084,7 @@ int dw_scoring_run(struct dw_store *st, const struct dw_config *cfg, int final)
 {
 	struct params p;
 	read_params(&p, cfg);
-	int64_t budget_ms = dw_config_int(cfg, "scoring.live_budget_ms");
+	int64_t budget_ms = dw_config_int(cfg, DWK_scoring_live_budget_ms);
 	if (!final && budget_ms == 0)
 		return 0;
 	int64_t closed = dw_store_closed_until(st, final);

@@ -22,11 +22,11 @@ enum { LIVE_TIMEOUT_MS = 200, PCAP_FILE_HEADER = 24, PCAP_RECORD_HEADER = 16 };
 void dw_capture_opts_init(struct dw_capture_opts *o, const struct dw_config *cfg,
 			  const char *filter)
 {
-	o->snaplen = (int)dw_config_int(cfg, "capture.snaplen");
-	o->promisc = dw_config_bool(cfg, "capture.promisc");
-	o->buffer_mb = (int)dw_config_int(cfg, "capture.buffer_mb");
-	o->read_buffer_kb = (int)dw_config_int(cfg, "capture.read_buffer_kb");
-	o->filter = filter ? filter : dw_config_str(cfg, "capture.filter");
+	o->snaplen = (int)dw_config_int(cfg, DWK_capture_snaplen);
+	o->promisc = dw_config_bool(cfg, DWK_capture_promisc);
+	o->buffer_mb = (int)dw_config_int(cfg, DWK_capture_buffer_mb);
+	o->read_buffer_kb = (int)dw_config_int(cfg, DWK_capture_read_buffer_kb);
+	o->filter = filter ? filter : dw_config_str(cfg, DWK_capture_filter);
 }
 
 static int set_filter(pcap_t *p, const char *filter, const char *what)

@@ -55,20 +55,12 @@ static const int ws_owner;
 
 void dw_decoder_opts_init(struct dw_decoder_opts *o, const struct dw_config *cfg)
 {
-	o->gtpu_decap = true;
-	o->frag_max_datagrams = 4096;
-	o->frag_timeout_s = 30;
-	o->tcp_max_streams = 65536;
-	o->tcp_stream_max_kb = 256;
-	o->tcp_timeout_s = 300;
-	if (!cfg)
-		return;
-	o->gtpu_decap = dw_config_bool(cfg, "capture.gtpu_decap");
-	o->frag_max_datagrams = (uint32_t)dw_config_int(cfg, "capture.frag_max_datagrams");
-	o->frag_timeout_s = (uint32_t)dw_config_int(cfg, "capture.frag_timeout_s");
-	o->tcp_max_streams = (uint32_t)dw_config_int(cfg, "capture.tcp_max_streams");
-	o->tcp_stream_max_kb = (uint32_t)dw_config_int(cfg, "capture.tcp_stream_max_kb");
-	o->tcp_timeout_s = (uint32_t)dw_config_int(cfg, "capture.tcp_timeout_s");
+	o->gtpu_decap = dw_config_bool(cfg, DWK_capture_gtpu_decap);
+	o->frag_max_datagrams = (uint32_t)dw_config_int(cfg, DWK_capture_frag_max_datagrams);
+	o->frag_timeout_s = (uint32_t)dw_config_int(cfg, DWK_capture_frag_timeout_s);
+	o->tcp_max_streams = (uint32_t)dw_config_int(cfg, DWK_capture_tcp_max_streams);
+	o->tcp_stream_max_kb = (uint32_t)dw_config_int(cfg, DWK_capture_tcp_stream_max_kb);
+	o->tcp_timeout_s = (uint32_t)dw_config_int(cfg, DWK_capture_tcp_timeout_s);
 }
 
 static void deliver(void *arg, const struct dw_packet *pkt, const uint8_t *p, size_t len)

@@ -24,8 +24,7 @@ struct dw_decoder_opts {
 	uint32_t tcp_timeout_s;      /* capture.tcp_timeout_s */
 };
 
-/* The options from the capture section of the config (or its defaults with
- * cfg == NULL). */
+/* The options from the capture section of the config. */
 void dw_decoder_opts_init(struct dw_decoder_opts *o, const struct dw_config *cfg);
 
 struct dw_decoder;

@@ -363,8 +363,8 @@ static void stream_key(const struct sensor *s, const struct args *a, struct dw_b
 		key_append(k, part, n < (int)sizeof part ? n : (int)sizeof part - 1);
 	}
 	for (size_t i = 0; i < s->cfg.n; i++) {
-		int n = snprintf(part, sizeof part, "%s.%s=%s\n", s->cfg.defs[i]->section,
-				 s->cfg.defs[i]->name, s->cfg.v[i].text ? s->cfg.v[i].text : "");
+		int n = snprintf(part, sizeof part, "%s.%s=%s\n", s->cfg.defs[i].section,
+				 s->cfg.defs[i].name, s->cfg.v[i].text ? s->cfg.v[i].text : "");
 		key_append(k, part, n < (int)sizeof part ? n : (int)sizeof part - 1);
 	}
 }
@@ -429,7 +429,7 @@ int main(int argc, char **argv)
 		rc = DW_EXIT_USAGE;
 		goto out_args;
 	}
-	int level = dw_log_level_parse(dw_config_str(&s.cfg, "log.level"));
+	int level = dw_log_level_parse(dw_config_str(&s.cfg, DWK_log_level));
 	if (level >= 0)
 		dw_log_set_level((enum dw_log_level)level);
 	install_signals();

@@ -55,17 +55,17 @@ struct dw_pipeline *dw_pipeline_new(const struct dw_config *cfg,
 	if (!pl->opts.out)
 		pl->opts.out = stdout;
 	pl->cfg = cfg;
-	long long max_subs = dw_config_int(cfg, "sensor.max_subscribers");
-	pl->cells = dw_cells_new((uint32_t)dw_config_int(cfg, "sensor.max_cells"));
+	long long max_subs = dw_config_int(cfg, DWK_sensor_max_subscribers);
+	pl->cells = dw_cells_new((uint32_t)dw_config_int(cfg, DWK_sensor_max_cells));
 	pl->ident = pl->cells ? dw_ident_new((uint32_t)max_subs, pl->cells) : NULL;
 	if (!pl->ident || dw_privacy_new(cfg, &pl->priv) != 0)
 		goto fail;
 	if (opts->output != DW_OUT_EVENTS) {
 		struct dw_window_opts wo = {
-		    .seconds = (uint32_t)dw_config_int(cfg, "window.seconds"),
-		    .grace_s = (uint32_t)dw_config_int(cfg, "window.grace_seconds"),
-		    .short_call_s = (uint32_t)dw_config_int(cfg, "sensor.short_call_s"),
-		    .seq_max_step = (uint32_t)dw_config_int(cfg, "sensor.seq_max_step"),
+		    .seconds = (uint32_t)dw_config_int(cfg, DWK_window_seconds),
+		    .grace_s = (uint32_t)dw_config_int(cfg, DWK_window_grace_seconds),
+		    .short_call_s = (uint32_t)dw_config_int(cfg, DWK_sensor_short_call_s),
+		    .seq_max_step = (uint32_t)dw_config_int(cfg, DWK_sensor_seq_max_step),
 		    .max_open = (uint32_t)(2 * max_subs < UINT32_MAX ? 2 * max_subs
 								     : UINT32_MAX - 1),
 		    .contact_hash = dw_privacy_contact_hash, .contact_hash_arg = pl->priv,

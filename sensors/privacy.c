@@ -117,9 +117,9 @@ static long read_key_file(const char *path, uint8_t *buf, size_t cap, char *err,
 static int load(const struct dw_config *cfg, struct dw_privacy **out)
 {
 	*out = NULL;
-	if (strcmp(dw_config_str(cfg, "privacy.subscriber_ids"), "hmac") != 0)
+	if (strcmp(dw_config_str(cfg, DWK_privacy_subscriber_ids), "hmac") != 0)
 		return 0;
-	const char *path = dw_config_str(cfg, "privacy.hmac_key_file");
+	const char *path = dw_config_str(cfg, DWK_privacy_hmac_key_file);
 	uint8_t buf[DW_PRIVACY_KEY_MAX + 1];
 	char err[256];
 	long n = read_key_file(path, buf, sizeof buf, err, sizeof err);
@@ -127,7 +127,7 @@ static int load(const struct dw_config *cfg, struct dw_privacy **out)
 		snprintf(err, sizeof err, "cannot set up the key (out of memory)");
 	if (*out)
 		dw_privacy_set_imei_blocks(*out,
-					   strcmp(dw_config_str(cfg, "privacy.imei_serial"), "blocks") == 0);
+					   strcmp(dw_config_str(cfg, DWK_privacy_imei_serial), "blocks") == 0);
 	sodium_memzero(buf, sizeof buf);
 	if (*out)
 		return 0;

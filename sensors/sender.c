@@ -76,7 +76,7 @@ static int mkdirs(const char *dir)
 
 static int pick_id(struct dw_sender *snd, const struct dw_config *cfg, const char *sensor_id)
 {
-	const char *id = sensor_id && *sensor_id ? sensor_id : dw_config_str(cfg, "sensor.id");
+	const char *id = sensor_id && *sensor_id ? sensor_id : dw_config_str(cfg, DWK_sensor_id);
 	if (*id) {
 		if (!dw_sensor_id_valid(id)) {
 			dw_error("sensor id '%s': use 1 to %d of A-Z a-z 0-9 . _ -", id,
@@ -103,9 +103,9 @@ static int pick_id(struct dw_sender *snd, const struct dw_config *cfg, const cha
 
 static int open_socket(struct dw_sender *snd, const struct dw_config *cfg)
 {
-	int hwm = (int)dw_config_int(cfg, "transport.hwm"), zero = 0, one = 1;
-	int rivl = (int)dw_config_int(cfg, "transport.reconnect_ms");
-	int rmax = (int)dw_config_int(cfg, "transport.reconnect_max_ms");
+	int hwm = (int)dw_config_int(cfg, DWK_transport_hwm), zero = 0, one = 1;
+	int rivl = (int)dw_config_int(cfg, DWK_transport_reconnect_ms);
+	int rmax = (int)dw_config_int(cfg, DWK_transport_reconnect_max_ms);
 	int64_t maxin = 65536;
 	char mon_ep[64];
 	snd->ctx = zmq_ctx_new();
@@ -126,7 +126,7 @@ static int open_socket(struct dw_sender *snd, const struct dw_config *cfg)
 	zmq_setsockopt(snd->sock, ZMQ_RECONNECT_IVL, &rivl, sizeof rivl);
 	zmq_setsockopt(snd->sock, ZMQ_RECONNECT_IVL_MAX, &rmax, sizeof rmax);
 	zmq_setsockopt(snd->sock, ZMQ_MAXMSGSIZE, &maxin, sizeof maxin);
-	if (dw_config_bool(cfg, "transport.curve") && dw_curve_client_setup(snd->sock, cfg))
+	if (dw_config_bool(cfg, DWK_transport_curve) && dw_curve_client_setup(snd->sock, cfg))
 		return -1;
 	snprintf(mon_ep, sizeof mon_ep, "inproc://dw-sender-monitor-%p", (void *)snd);
 	if (zmq_socket_monitor(snd->sock, mon_ep,
@@ -173,14 +173,14 @@ struct dw_sender *dw_sender_new(const struct dw_config *cfg, const char *endpoin
 	if (pick_id(snd, cfg, sensor_id))
 		goto fail;
 	snprintf(snd->endpoint, sizeof snd->endpoint, "%s",
-		 endpoint && *endpoint ? endpoint : dw_config_str(cfg, "transport.endpoint"));
-	snd->batch_size = (size_t)dw_config_int(cfg, "transport.batch_size");
-	snd->window = (size_t)dw_config_int(cfg, "transport.window");
-	snd->max_msg = (size_t)dw_config_int(cfg, "transport.max_message_kb") * 1024;
-	snd->ack_timeout_ms = dw_config_int(cfg, "transport.ack_timeout_ms");
-	snd->final_wait_ms = dw_config_int(cfg, "transport.final_wait_s") * 1000;
+		 endpoint && *endpoint ? endpoint : dw_config_str(cfg, DWK_transport_endpoint));
+	snd->batch_size = (size_t)dw_config_int(cfg, DWK_transport_batch_size);
+	snd->window = (size_t)dw_config_int(cfg, DWK_transport_window);
+	snd->max_msg = (size_t)dw_config_int(cfg, DWK_transport_max_message_kb) * 1024;
+	snd->ack_timeout_ms = dw_config_int(cfg, DWK_transport_ack_timeout_ms);
+	snd->final_wait_ms = dw_config_int(cfg, DWK_transport_final_wait_s) * 1000;
 
-	const char *dir = dw_config_str(cfg, "transport.outbox_dir");
+	const char *dir = dw_config_str(cfg, DWK_transport_outbox_dir);
 	char err[DW_ERR_LEN];
 	if (mkdirs(dir)) {
 		dw_error("%s: cannot create the outbox directory: %s (config transport.outbox_dir)",
@@ -189,7 +189,7 @@ struct dw_sender *dw_sender_new(const struct dw_config *cfg, const char *endpoin
 	}
 	snprintf(snd->outbox_path, sizeof snd->outbox_path, "%s/%s.db", dir, snd->id);
 	snd->ob = dw_outbox_open(snd->outbox_path,
-				 strcmp(dw_config_str(cfg, "transport.outbox_sync"), "full") == 0, err,
+				 strcmp(dw_config_str(cfg, DWK_transport_outbox_sync), "full") == 0, err,
 				 sizeof err);
 	if (!snd->ob) {
 		dw_error("outbox %s", err);

@@ -81,9 +81,9 @@ static void *raw_socket(void *ctx, struct dw_config *cfg, const struct opts *o)
 	void *sock = zmq_socket(ctx, ZMQ_DEALER);
 	int linger = 1000;
 	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
-	if (dw_config_bool(cfg, "transport.curve") && dw_curve_client_setup(sock, cfg))
+	if (dw_config_bool(cfg, DWK_transport_curve) && dw_curve_client_setup(sock, cfg))
 		return NULL;
-	const char *ep = o->endpoint ? o->endpoint : dw_config_str(cfg, "transport.endpoint");
+	const char *ep = o->endpoint ? o->endpoint : dw_config_str(cfg, DWK_transport_endpoint);
 	if (zmq_connect(sock, ep)) {
 		dw_error("%s: %s", ep, zmq_strerror(errno));
 		return NULL;
@@ -165,7 +165,7 @@ static int mode_hostile(struct dw_config *cfg, const struct opts *o)
 	void *ctx = zmq_ctx_new(), *sock = raw_socket(ctx, cfg, o);
 	if (!sock)
 		return DW_EXIT_FAIL;
-	size_t max = (size_t)dw_config_int(cfg, "transport.max_message_kb") * 1024;
+	size_t max = (size_t)dw_config_int(cfg, DWK_transport_max_message_kb) * 1024;
 	uint8_t *buf = malloc(max + 1);
 	srand(1);
 	for (size_t i = 0; i <= max; i++)

@@ -476,7 +476,7 @@ static struct gtpv2_state *get_state(struct dw_pipeline *pl)
 	if (!st)
 		return NULL;
 	const struct dw_config *cfg = dw_pipeline_config(pl);
-	st->max = cfg ? (uint32_t)dw_config_int(cfg, "sensor.max_sessions") : 1u << 20;
+	st->max = (uint32_t)dw_config_int(cfg, DWK_sensor_max_sessions);
 	st->head = st->tail = st->free_list = NIL;
 	dw_pipeline_set_state(pl, DW_PROTO_GTPV2, st, &state_ops);
 	return st;

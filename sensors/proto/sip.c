@@ -64,8 +64,8 @@ static struct sip_call_table *calls_of(struct dw_pipeline *pl)
 	if (t)
 		return t;
 	const struct dw_config *cfg = dw_pipeline_config(pl);
-	long long max = cfg ? dw_config_int(cfg, "sensor.max_calls") : 1000000;
-	long long timeout = cfg ? dw_config_int(cfg, "sensor.call_timeout_s") : 7200;
+	long long max = dw_config_int(cfg, DWK_sensor_max_calls);
+	long long timeout = dw_config_int(cfg, DWK_sensor_call_timeout_s);
 	if (dw_sip_attach_sink(pl, (size_t)max, (uint32_t)timeout, emit_to_pipeline, pl) < 0)
 		return NULL;
 	return dw_pipeline_state(pl, DW_PROTO_SIP);

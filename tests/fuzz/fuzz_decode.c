@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../sensors/decode.h"
+#include "denwatch/config.h"
 
 static const int linktypes[] = { 1 /* EN10MB */, 113 /* SLL */, 276 /* SLL2 */, 12 /* RAW */,
 				 228 /* IPV4 */, 229 /* IPV6 */, 0 /* NULL */, 108 /* LOOP */ };
@@ -38,8 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
+	static struct dw_config cfg;
+	static int ready;
+	if (!ready)
+		ready = (dw_config_init(&cfg), 1);
 	struct dw_decoder_opts o;
-	dw_decoder_opts_init(&o, NULL);
+	dw_decoder_opts_init(&o, &cfg);
 	o.frag_max_datagrams = 16;
 	o.tcp_max_streams = 16;
 	o.tcp_stream_max_kb = 4;

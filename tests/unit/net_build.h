@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../sensors/decode.h"
+#include "denwatch/config.h"
 
 struct fb {
 	uint8_t b[70000];
@@ -137,8 +138,11 @@ static inline long line_framer(void *arg, const void **owner, const struct dw_pa
 
 static inline struct dw_decoder *new_decoder(struct rec *r, bool framed)
 {
+	struct dw_config cfg;
+	dw_config_init(&cfg);
 	struct dw_decoder_opts o;
-	dw_decoder_opts_init(&o, NULL);
+	dw_decoder_opts_init(&o, &cfg); /* the table's defaults */
+	dw_config_free(&cfg);
 	memset(r, 0, sizeof *r);
 	return dw_decoder_new(&o, rec_payload, framed ? line_framer : NULL, r);
 }

@@ -37,9 +37,9 @@ static void defaults_are_valid(void **state)
 	(void)state;
 	struct dw_config c;
 	dw_config_init(&c);
-	assert_int_equal(dw_config_int(&c, "window.seconds"), 300);
-	assert_true(dw_config_bool(&c, "transport.curve"));
-	assert_string_equal(dw_config_str(&c, "privacy.subscriber_ids"), "clear");
+	assert_int_equal(dw_config_int(&c, DWK_window_seconds), 300);
+	assert_true(dw_config_bool(&c, DWK_transport_curve));
+	assert_string_equal(dw_config_str(&c, DWK_privacy_subscriber_ids), "clear");
 	dw_config_free(&c);
 }
 
@@ -49,10 +49,10 @@ static void file_values_are_read(void **state)
 	struct dw_config c;
 	char err[DW_ERR_LEN] = "";
 	assert_int_equal(load(&c, "; comment\n[window]\nseconds = 60\n[transport]\ncurve=off\n", err), 0);
-	assert_int_equal(dw_config_int(&c, "window.seconds"), 60);
-	assert_false(dw_config_bool(&c, "transport.curve"));
+	assert_int_equal(dw_config_int(&c, DWK_window_seconds), 60);
+	assert_false(dw_config_bool(&c, DWK_transport_curve));
 	char origin[128];
-	dw_config_origin(&c, "window.seconds", origin, sizeof origin);
+	dw_config_origin(&c, DWK_window_seconds, origin, sizeof origin);
 	assert_non_null(strstr(origin, ":3"));
 	dw_config_free(&c);
 }
@@ -132,9 +132,9 @@ static void set_overrides_and_validates(void **state)
 	char err[DW_ERR_LEN] = "";
 	dw_config_init(&c);
 	assert_int_equal(dw_config_set(&c, "window.seconds=120", err, sizeof err), 0);
-	assert_int_equal(dw_config_int(&c, "window.seconds"), 120);
+	assert_int_equal(dw_config_int(&c, DWK_window_seconds), 120);
 	assert_int_equal(dw_config_set(&c, "store.db=/tmp/x=y.db", err, sizeof err), 0);
-	assert_string_equal(dw_config_str(&c, "store.db"), "/tmp/x=y.db");
+	assert_string_equal(dw_config_str(&c, DWK_store_db), "/tmp/x=y.db");
 	assert_int_equal(dw_config_set(&c, "window.seconds", err, sizeof err), -1);
 	assert_non_null(strstr(err, "expected section.key=value"));
 	assert_int_equal(dw_config_set(&c, "window.nope=1", err, sizeof err), -1);

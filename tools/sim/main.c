@@ -196,7 +196,7 @@ int main(int argc, char **argv)
 		return DW_EXIT_USAGE;
 	}
 	free(sets);
-	int lvl = dw_log_level_parse(dw_config_str(&cfg, "log.level"));
+	int lvl = dw_log_level_parse(dw_config_str(&cfg, DWK_log_level));
 	if (lvl >= 0)
 		dw_log_set_level((enum dw_log_level)lvl);
 	params_apply_preset(&cfg, preset);

@@ -69,7 +69,7 @@ int params_apply_preset(struct dw_config *c, const char *preset)
 	for (const struct preset_value *v = preset_tables[n]; v->key; v++) {
 		char key[64], origin[256], assign[128], err[DW_ERR_LEN];
 		snprintf(key, sizeof key, "sim.%s", v->key);
-		dw_config_origin(c, key, origin, sizeof origin);
+		dw_config_origin(c, (int)dw_config_find(c, key), origin, sizeof origin);
 		if (strcmp(origin, "default") != 0)
 			continue;
 		snprintf(assign, sizeof assign, "%s=%s", key, v->value);
@@ -79,10 +79,10 @@ int params_apply_preset(struct dw_config *c, const char *preset)
 	return 0;
 }
 
-#define I(k) dw_config_int(c, "sim." k)
-#define F(k) dw_config_double(c, "sim." k)
-#define B(k) dw_config_bool(c, "sim." k)
-#define S(k) dw_config_str(c, "sim." k)
+#define I(k) dw_config_int(c, DWK_sim_##k)
+#define F(k) dw_config_double(c, DWK_sim_##k)
+#define B(k) dw_config_bool(c, DWK_sim_##k)
+#define S(k) dw_config_str(c, DWK_sim_##k)
 
 static bool tac_ok(const char *s, size_t n)
 {
@@ -97,69 +97,69 @@ static bool tac_ok(const char *s, size_t n)
 int params_read(struct sim_params *p, const struct dw_config *c, char *err, size_t errlen)
 {
 	memset(p, 0, sizeof *p);
-	p->seed = (uint64_t)I("seed");
+	p->seed = (uint64_t)I(seed);
 	/* Day zero is 2026-03-02 00:00 in UTC+8, the network's local time. */
-	p->start_epoch = 1772380800 + I("start_hour") * 3600;
-	p->hours = F("hours");
-	p->grid_rows = (uint32_t)I("grid_rows");
-	p->grid_cols = (uint32_t)I("grid_cols");
-	p->spacing_m = F("spacing_m");
-	p->centre_lat = F("centre_lat");
-	p->centre_lon = F("centre_lon");
-	p->city = S("city");
-	p->pcscfs = (uint32_t)I("pcscfs");
-	p->mmes = (uint32_t)I("mmes");
-	p->subscribers = (uint32_t)I("subscribers");
-	p->calls_per_day = F("calls_per_day");
-	p->sms_per_day = F("sms_per_day");
-	p->data_per_day = F("data_per_day");
-	p->answer_rate = F("answer_rate");
-	p->busy_rate = F("busy_rate");
-	p->onnet_share = F("onnet_share");
-	p->call_median_s = F("call_median_s");
-	p->call_sigma = F("call_sigma");
-	p->contacts = (uint32_t)I("contacts");
-	p->commuter_share = F("commuter_share");
-	p->night_level = F("night_level");
-	p->reg_interval_s = F("reg_interval_s");
-	p->session_median_s = F("session_median_s");
-	p->dens = (uint32_t)I("dens");
-	p->den_gateways = (uint32_t)I("den_gateways");
-	p->den_ports_min = (uint32_t)I("den_ports_min");
-	p->den_ports_max = (uint32_t)I("den_ports_max");
-	p->den_start_h = F("den_start_h");
-	p->den_hours = F("den_hours");
-	p->den_rotation_s = F("den_rotation_s");
-	p->den_imei_change = F("den_imei_change");
-	p->den_interval_s = F("den_interval_s");
-	p->den_answer_rate = F("den_answer_rate");
-	p->den_call_median_s = F("den_call_median_s");
-	p->den_sms_share = F("den_sms_share");
-	p->den_step_max = (uint32_t)I("den_step_max");
-	p->den_tacs = S("den_tacs");
-	p->call_centre = B("call_centre");
-	p->cc_agents = (uint32_t)I("cc_agents");
-	p->cc_customers = (uint32_t)I("cc_customers");
-	p->cc_calls_per_hour = F("cc_calls_per_hour");
-	p->cc_inbound_per_hour = F("cc_inbound_per_hour");
-	p->cc_call_median_s = F("cc_call_median_s");
-	p->cc_answer_rate = F("cc_answer_rate");
-	p->m2m = B("m2m");
-	p->m2m_devices = (uint32_t)I("m2m_devices");
-	p->m2m_interval_s = F("m2m_interval_s");
-	p->m2m_tac = S("m2m_tac");
-	p->hub = B("hub");
-	p->hub_passers = (uint32_t)I("hub_passers");
-	p->hub_dwell_s = F("hub_dwell_s");
-	p->den_random_dial = B("den_random_dial");
-	p->den_neighbours = B("den_neighbours");
-	p->den_at_hub = B("den_at_hub");
-	p->cc_gateway = B("cc_gateway");
-	p->festival = B("festival");
-	p->festival_crowd = (uint32_t)I("festival_crowd");
-	p->festival_start_h = F("festival_start_h");
-	p->festival_hours = F("festival_hours");
-	p->festival_rate = F("festival_rate");
+	p->start_epoch = 1772380800 + I(start_hour) * 3600;
+	p->hours = F(hours);
+	p->grid_rows = (uint32_t)I(grid_rows);
+	p->grid_cols = (uint32_t)I(grid_cols);
+	p->spacing_m = F(spacing_m);
+	p->centre_lat = F(centre_lat);
+	p->centre_lon = F(centre_lon);
+	p->city = S(city);
+	p->pcscfs = (uint32_t)I(pcscfs);
+	p->mmes = (uint32_t)I(mmes);
+	p->subscribers = (uint32_t)I(subscribers);
+	p->calls_per_day = F(calls_per_day);
+	p->sms_per_day = F(sms_per_day);
+	p->data_per_day = F(data_per_day);
+	p->answer_rate = F(answer_rate);
+	p->busy_rate = F(busy_rate);
+	p->onnet_share = F(onnet_share);
+	p->call_median_s = F(call_median_s);
+	p->call_sigma = F(call_sigma);
+	p->contacts = (uint32_t)I(contacts);
+	p->commuter_share = F(commuter_share);
+	p->night_level = F(night_level);
+	p->reg_interval_s = F(reg_interval_s);
+	p->session_median_s = F(session_median_s);
+	p->dens = (uint32_t)I(dens);
+	p->den_gateways = (uint32_t)I(den_gateways);
+	p->den_ports_min = (uint32_t)I(den_ports_min);
+	p->den_ports_max = (uint32_t)I(den_ports_max);
+	p->den_start_h = F(den_start_h);
+	p->den_hours = F(den_hours);
+	p->den_rotation_s = F(den_rotation_s);
+	p->den_imei_change = F(den_imei_change);
+	p->den_interval_s = F(den_interval_s);
+	p->den_answer_rate = F(den_answer_rate);
+	p->den_call_median_s = F(den_call_median_s);
+	p->den_sms_share = F(den_sms_share);
+	p->den_step_max = (uint32_t)I(den_step_max);
+	p->den_tacs = S(den_tacs);
+	p->call_centre = B(call_centre);
+	p->cc_agents = (uint32_t)I(cc_agents);
+	p->cc_customers = (uint32_t)I(cc_customers);
+	p->cc_calls_per_hour = F(cc_calls_per_hour);
+	p->cc_inbound_per_hour = F(cc_inbound_per_hour);
+	p->cc_call_median_s = F(cc_call_median_s);
+	p->cc_answer_rate = F(cc_answer_rate);
+	p->m2m = B(m2m);
+	p->m2m_devices = (uint32_t)I(m2m_devices);
+	p->m2m_interval_s = F(m2m_interval_s);
+	p->m2m_tac = S(m2m_tac);
+	p->hub = B(hub);
+	p->hub_passers = (uint32_t)I(hub_passers);
+	p->hub_dwell_s = F(hub_dwell_s);
+	p->den_random_dial = B(den_random_dial);
+	p->den_neighbours = B(den_neighbours);
+	p->den_at_hub = B(den_at_hub);
+	p->cc_gateway = B(cc_gateway);
+	p->festival = B(festival);
+	p->festival_crowd = (uint32_t)I(festival_crowd);
+	p->festival_start_h = F(festival_start_h);
+	p->festival_hours = F(festival_hours);
+	p->festival_rate = F(festival_rate);
 
 	if (p->city[strcspn(p->city, ",\"\r\n")] != '\0') {
 		snprintf(err, errlen,
